@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+SAMPLES := $(wildcard samples/*.expected.json)
+
+.PHONY: run test setup lint format
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changes.
+.make/requirements: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@mkdir -p .make && touch $@
+
+.make/requirements-dev: requirements-dev.txt requirements.txt .make/requirements
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@mkdir -p .make && touch $@
+
+setup: .make/requirements
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py import_documents $(SAMPLES)
+	$(BIN)/python manage.py ensure_admin
+
+run: setup
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: .make/requirements-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+format: .make/requirements-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

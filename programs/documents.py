@@ -1,0 +1,448 @@
+"""The JSON form of a program description (`budget-program-document/1`): export and import.
+
+`export_document` turns a stored year into the form; `store_document` stores one document,
+replacing that program year's sections, so importing the same document twice changes nothing.
+Every value is type-checked and validated before anything is written, and errors name the
+field by its path in the document (`budget_summary[2].prior`).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .models import (
+    SETTLEMENT_COLUMNS,
+    Activity,
+    BudgetLine,
+    Contract,
+    CostItem,
+    Department,
+    ExpectedEffect,
+    HistoryEvent,
+    LegalBasis,
+    Officer,
+    PerformanceRecord,
+    Program,
+    ProgramYear,
+    ScheduleStep,
+    Settlement,
+    difference,
+    percent_change,
+)
+
+FORMAT = "budget-program-document/1"
+
+
+class DocumentError(ValueError):
+    """A document that cannot be stored; the message says where (field path) and what."""
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # the key in the JSON form
+    kind: type  # int, str or list
+    required: bool = False
+    attr: str = ""  # the model field, when it differs from the key
+
+    @property
+    def model_attr(self) -> str:
+        return self.attr or self.key
+
+
+def _fields(kind: type, *keys: str) -> tuple[Field, ...]:
+    return tuple(Field(key, kind) for key in keys)
+
+
+TOP_LEVEL = (
+    Field("account", str),
+    Field("period_type", str),
+    Field("overview", str),
+    Field("purpose", str),
+    Field("delivery_method", str),
+)
+FUNDING = tuple(
+    Field(key, int, attr=f"funding_{key}") for key in ("national", "city", "district", "other")
+)
+PERIOD = (
+    Field("start_year", int, attr="period_start_year"),
+    Field("end_year", int, attr="period_end_year"),
+)
+
+# Sections whose rows are flat objects: (JSON key, model, fields).
+ROW_SECTIONS: tuple[tuple[str, type[models.Model], tuple[Field, ...]], ...] = (
+    (
+        "officers",
+        Officer,
+        _fields(
+            str,
+            "bureau",
+            "department",
+            "director",
+            "director_phone",
+            "team_leader",
+            "team_leader_phone",
+            "officer",
+            "officer_phone",
+        ),
+    ),
+    (
+        "budget_summary",
+        BudgetLine,
+        (
+            Field("category", str, required=True),
+            *_fields(int, "prior", "current", "prior_national", "current_national"),
+        ),
+    ),
+    (
+        "history",
+        HistoryEvent,
+        (
+            Field("date", str, required=True),
+            Field("end_date", str),
+            Field("text", str, True),
+        ),
+    ),
+    (
+        "contracts",
+        Contract,
+        (
+            Field("signed", str),
+            Field("start", str, required=True),
+            Field("end", str, required=True),
+            Field("term_years", int),
+        ),
+    ),
+    (
+        "schedule",
+        ScheduleStep,
+        (
+            Field("task", str, required=True),
+            Field("start", str),
+            Field("end", str),
+            Field("amount", int),
+            Field("detail", str),
+        ),
+    ),
+    (
+        "performance",
+        PerformanceRecord,
+        (
+            Field("year", int, required=True),
+            Field("category", str),
+            Field("text", str, True),
+        ),
+    ),
+)
+SETTLEMENT_FIELDS = _fields(int, *SETTLEMENT_COLUMNS)
+NATIONAL_FIELDS = tuple(
+    Field(column, int, attr=f"national_{column}") for column in SETTLEMENT_COLUMNS
+)
+TEXT_LIST_SECTIONS = (("activities", Activity), ("expected_effects", ExpectedEffect))
+
+# ---------------------------------------------------------------- export
+
+
+def _text_out(value: str | None) -> str | None:
+    return value if value else None
+
+
+def _row_out(instance: models.Model, fields: Iterable[Field]) -> dict:
+    row = {}
+    for field in fields:
+        value = getattr(instance, field.model_attr)
+        if field.kind is str and not isinstance(value, str):
+            value = value.isoformat() if value is not None else None
+        row[field.key] = _text_out(value) if field.kind is str else value
+    return row
+
+
+def _cost_basis_out(items: Iterable[CostItem]) -> list[dict]:
+    categories: dict[str, list[dict]] = {}
+    for item in items:
+        entry = {"name": item.name, "amount_won": item.amount_won, "children": []}
+        group = categories.setdefault(item.category, [])
+        if item.is_sub_item and group:
+            group[-1]["children"].append(entry)
+        else:
+            group.append(entry)
+    return [{"category": category, "items": items} for category, items in categories.items()]
+
+
+def _settlement_out(settlement: Settlement) -> dict:
+    row = {"year": settlement.year, **_row_out(settlement, SETTLEMENT_FIELDS)}
+    row["national"] = _row_out(settlement, NATIONAL_FIELDS)
+    return row
+
+
+def budget_total(lines: Iterable[BudgetLine]) -> dict:
+    """예산 총괄's 계 row: the sums of the category rows (null where no row states a figure)."""
+    lines = list(lines)
+
+    def total(attr: str) -> int | None:
+        values = [getattr(line, attr) for line in lines if getattr(line, attr) is not None]
+        return sum(values) if values else None
+
+    prior, current = total("prior"), total("current")
+    return {
+        "prior": prior,
+        "current": current,
+        "change": difference(prior, current),
+        "change_pct": percent_change(prior, current),
+        "prior_national": total("prior_national"),
+        "current_national": total("current_national"),
+    }
+
+
+def export_document(year: ProgramYear) -> dict:
+    """The JSON form of a stored year (use `ProgramYear.objects.with_sections()`)."""
+    document = {
+        "format": FORMAT,
+        "title": year.program.title,
+        "fiscal_year": year.fiscal_year,
+        **_row_out(year, TOP_LEVEL),
+        "funding": {"total": year.funding_total, **_row_out(year, FUNDING)},
+        "period": _row_out(year, PERIOD),
+        "budget_total": budget_total(year.budget_lines.all()),
+        "cost_basis": _cost_basis_out(year.cost_items.all()),
+        "legal_basis": [
+            {"name": basis.name, "articles": basis.article_list} for basis in year.legal_bases.all()
+        ],
+        "settlements": [_settlement_out(settlement) for settlement in year.settlements.all()],
+    }
+    for key, model, fields in ROW_SECTIONS:
+        related = model._meta.get_field("program_year").remote_field.related_name
+        document[key] = [_row_out(row, fields) for row in getattr(year, related).all()]
+    for line, row in zip(year.budget_lines.all(), document["budget_summary"], strict=True):
+        row["change"], row["change_pct"] = line.change, line.change_pct
+    for key, model in TEXT_LIST_SECTIONS:
+        related = model._meta.get_field("program_year").remote_field.related_name
+        document[key] = [entry.text for entry in getattr(year, related).all()]
+    return document
+
+
+# ---------------------------------------------------------------- import
+
+
+def _where(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _typed(value: object, kind: type, where: str) -> object:
+    names = {int: "정수", str: "문자열", list: "목록", dict: "객체"}
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+        raise DocumentError(f"{where}: {names[kind]}이어야 합니다 (값: {value!r})")
+    return value
+
+
+def _value(obj: dict, field: Field, path: str) -> object:
+    where = _where(path, field.key)
+    value = obj.get(field.key)
+    if value is None:
+        if field.required:
+            raise DocumentError(f"{where}: 값이 없습니다 (필수 항목)")
+        return None
+    return _typed(value, field.kind, where)
+
+
+def _object(obj: dict, key: str, path: str) -> dict:
+    value = obj.get(key)
+    return {} if value is None else _typed(value, dict, _where(path, key))
+
+
+def _list(obj: dict, key: str, path: str) -> list:
+    value = obj.get(key)
+    return [] if value is None else _typed(value, list, _where(path, key))
+
+
+def _values(obj: object, fields: Iterable[Field], path: str) -> dict:
+    obj = _typed(obj, dict, path)
+    return {field.model_attr: _value(obj, field, path) for field in fields}
+
+
+def _validated(instance: models.Model, where: str, fields: Iterable[Field]) -> models.Model:
+    """Run the model's validators and clean(); report errors by their key in the document."""
+    keys = {field.model_attr: field.key for field in fields}
+    for model_field in instance._meta.concrete_fields:
+        # A blank text is "" in a column that is not nullable, as Django stores it.
+        is_text = isinstance(model_field, models.CharField | models.TextField)
+        if is_text and not model_field.null and getattr(instance, model_field.attname) is None:
+            setattr(instance, model_field.attname, "")
+    try:
+        # Relations are set when the document is saved; uniqueness is checked per document.
+        relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        instance.full_clean(
+            exclude=relations,
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DocumentError(
+            f"{_where(where, keys.get(field, field))}: {' '.join(messages)}"
+        ) from None
+    return instance
+
+
+def _no_repeats(values: list, path: str, key: str) -> None:
+    seen = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise DocumentError(
+                f"{_where(_where(path, index), key)}: {value!r}이(가) 두 번 나옵니다"
+            )
+        seen.add(value)
+
+
+def _cost_items(document: dict, path: str) -> list[CostItem]:
+    items = []
+    for c, group in enumerate(_list(document, "cost_basis", path)):
+        where = _where(_where(path, "cost_basis"), c)
+        category = _value(_typed(group, dict, where), Field("category", str, required=True), where)
+        for i, item in enumerate(_list(group, "items", where)):
+            item_where = _where(_where(where, "items"), i)
+            items.append(_cost_item(item, category, False, item_where))
+            for k, child in enumerate(_list(item, "children", item_where)):
+                child_where = _where(_where(item_where, "children"), k)
+                items.append(_cost_item(child, category, True, child_where))
+                if _list(child, "children", child_where):
+                    raise DocumentError(f"{child_where}.children: 하위 항목은 한 단계까지입니다")
+    return items
+
+
+COST_FIELDS = (Field("name", str, required=True), Field("amount_won", int))
+
+
+def _cost_item(item: object, category: str, is_sub_item: bool, where: str) -> CostItem:
+    values = _values(item, COST_FIELDS, where)
+    return _validated(
+        CostItem(category=category, is_sub_item=is_sub_item, **values),
+        where,
+        COST_FIELDS,
+    )
+
+
+def _legal_bases(document: dict, path: str) -> list[LegalBasis]:
+    bases = []
+    for index, entry in enumerate(_list(document, "legal_basis", path)):
+        where = _where(_where(path, "legal_basis"), index)
+        name = _value(_typed(entry, dict, where), Field("name", str, required=True), where)
+        articles = [
+            _typed(article, str, _where(_where(where, "articles"), k))
+            for k, article in enumerate(_list(entry, "articles", where))
+        ]
+        basis = LegalBasis(name=name, articles=", ".join(articles))
+        bases.append(_validated(basis, where, (Field("name", str), Field("articles", list))))
+    return bases
+
+
+def _settlements(document: dict, path: str) -> list[Settlement]:
+    rows = []
+    for index, entry in enumerate(_list(document, "settlements", path)):
+        where = _where(_where(path, "settlements"), index)
+        values = _values(entry, (Field("year", int, required=True), *SETTLEMENT_FIELDS), where)
+        national_where = _where(where, "national")
+        values |= _values(_object(entry, "national", where), NATIONAL_FIELDS, national_where)
+        settlement = Settlement(**values)
+        named = tuple(Field(f"national.{f.key}", int, attr=f.attr) for f in NATIONAL_FIELDS)
+        _validated(settlement, where, (Field("year", int), *SETTLEMENT_FIELDS, *named))
+        rows.append(settlement)
+    _no_repeats([row.year for row in rows], _where(path, "settlements"), "year")
+    return rows
+
+
+def _sections(document: dict, path: str) -> dict[type[models.Model], list[models.Model]]:
+    """Every section's rows, built and validated, not yet saved."""
+    sections: dict[type[models.Model], list[models.Model]] = {}
+    for key, model, fields in ROW_SECTIONS:
+        rows = []
+        for index, entry in enumerate(_list(document, key, path)):
+            where = _where(_where(path, key), index)
+            rows.append(_validated(model(**_values(entry, fields, where)), where, fields))
+        sections[model] = rows
+    for key, model in TEXT_LIST_SECTIONS:
+        sections[model] = [
+            _validated(
+                model(text=_typed(text, str, _where(_where(path, key), index))),
+                _where(_where(path, key), index),
+                (Field("text", str),),
+            )
+            for index, text in enumerate(_list(document, key, path))
+        ]
+    sections[CostItem] = _cost_items(document, path)
+    sections[LegalBasis] = _legal_bases(document, path)
+    sections[Settlement] = _settlements(document, path)
+    _no_repeats(
+        [line.category for line in sections[BudgetLine]],
+        _where(path, "budget_summary"),
+        "category",
+    )
+    return sections
+
+
+def _department(document: dict, path: str) -> tuple[str, str]:
+    """The program's department: the first officer row's 실·국 and 부서명."""
+    for index, officer in enumerate(_list(document, "officers", path)):
+        where = _where(_where(path, "officers"), index)
+        officer = _typed(officer, dict, where)
+        bureau = _value(officer, Field("bureau", str, required=True), where)
+        name = _value(officer, Field("department", str, required=True), where)
+        return bureau, name
+    raise DocumentError(
+        f"{_where(path, 'officers')}: 부서를 알 수 있는 담당자 행이 하나 이상 필요합니다"
+    )
+
+
+def store_document(document: object, path: str = "") -> ProgramYear:
+    """Store one document, replacing what was stored for the same program and year.
+
+    The key is the title, the department and the fiscal year. Call it inside a transaction:
+    it raises DocumentError before writing anything when the document is invalid.
+    """
+    document = _typed(document, dict, path or "document")
+    if document.get("format") != FORMAT:
+        raise DocumentError(
+            f"{_where(path, 'format')}: {FORMAT!r}이어야 합니다 (값: {document.get('format')!r})"
+        )
+    title = _value(document, Field("title", str, required=True), path).strip()
+    if not title:
+        raise DocumentError(f"{_where(path, 'title')}: 사업명이 비어 있습니다")
+    fiscal_year = _value(document, Field("fiscal_year", int, required=True), path)
+    bureau, department_name = _department(document, path)
+
+    year = ProgramYear(
+        fiscal_year=fiscal_year,
+        **_values(document, TOP_LEVEL, path),
+        **_values(_object(document, "funding", path), FUNDING, _where(path, "funding")),
+        **_values(_object(document, "period", path), PERIOD, _where(path, "period")),
+    )
+    fields = (Field("fiscal_year", int), *TOP_LEVEL, *FUNDING, *PERIOD)
+    _validated(year, path, fields)
+    _validated(Program(title=title), path, (Field("title", str),))
+    _validated(Department(bureau=bureau, name=department_name), _where(path, "officers[0]"), ())
+    sections = _sections(document, path)
+
+    department, _created = Department.objects.get_or_create(bureau=bureau, name=department_name)
+    program, _created = Program.objects.get_or_create(title=title, department=department)
+    stored = ProgramYear.objects.filter(program=program, fiscal_year=fiscal_year).first()
+    if stored:
+        year.pk = stored.pk
+    year.program = program
+    year.save()
+    for model, rows in sections.items():
+        model.objects.filter(program_year=year).delete()
+        for position, row in enumerate(rows):
+            row.program_year, row.position = year, position
+        model.objects.bulk_create(rows)
+    return year
+
+
+def store_documents(content: object) -> list[ProgramYear]:
+    """Store the content of one file, a document or a list of them: all or none."""
+    with transaction.atomic():
+        if isinstance(content, list):
+            return [store_document(document, f"[{i}]") for i, document in enumerate(content)]
+        return [store_document(content)]

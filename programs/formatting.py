@@ -1,0 +1,29 @@
+"""Numbers and dates as the documents print them."""
+
+import datetime
+from decimal import Decimal
+
+
+def amount(value: int | Decimal | None) -> str:
+    """천원 with thousands separators and `△` for negatives: `△65,000`."""
+    if value is None:
+        return ""
+    sign = "△" if value < 0 else ""
+    return f"{sign}{abs(value):,}"
+
+
+def percent(value: int | Decimal | None) -> str:
+    """A percentage with one decimal, `△` for negatives."""
+    if value is None:
+        return ""
+    sign = "△" if value < 0 else ""
+    return f"{sign}{abs(Decimal(value)):,.1f}"
+
+
+def date(value: datetime.date | str | None) -> str:
+    """`2024.1.23`, or `2014.7` for a date known only to the month."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value.year}.{value.month}.{value.day}"
+    return ".".join(str(int(part)) for part in value.split("-"))

@@ -1,0 +1,500 @@
+"""Models that mirror the program description (사업설명서).
+
+A program recurs every year: `Program` is its stable identity, `ProgramYear` is one year's
+document, and every section with rows is a child model of the year kept in document order
+(`position`). Amounts are integers of 천원 (cost items: 원), null where the document leaves
+the cell blank. What an identity determines (change, %, totals, execution rate) is computed,
+never stored twice.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .fields import MonthField, PartialDateField
+
+MAX_AMOUNT = 10**15  # 천원: far above Seoul's whole budget, below any overflow
+NON_NEGATIVE = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)]
+SIGNED = [MinValueValidator(-MAX_AMOUNT), MaxValueValidator(MAX_AMOUNT)]
+YEAR = [MinValueValidator(1900), MaxValueValidator(2200)]
+
+
+def amount_field(verbose_name: str, *, signed: bool = False) -> models.BigIntegerField:
+    return models.BigIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=SIGNED if signed else NON_NEGATIVE,
+    )
+
+
+def non_negative(model: str, *fields: str) -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__gte": 0}) | Q(**{f"{field}__isnull": True}),
+            name=f"{model}_{field}_non_negative",
+        )
+        for field in fields
+    ]
+
+
+def percent_change(prior: int | None, current: int | None) -> int | None:
+    """(current − prior) × 100 / prior, rounded half away from zero as the documents print it."""
+    if prior is None or current is None or prior == 0:
+        return None
+    ratio = Decimal(current - prior) * 100 / Decimal(prior)
+    return int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def difference(prior: int | None, current: int | None) -> int | None:
+    if prior is None or current is None:
+        return None
+    return current - prior
+
+
+class Department(models.Model):
+    bureau = models.CharField(_("실·국"), max_length=100)
+    name = models.CharField(_("부서"), max_length=100)
+
+    class Meta:
+        verbose_name = _("부서")
+        verbose_name_plural = _("부서")
+        ordering = ("bureau", "name")
+        constraints = [
+            models.UniqueConstraint(fields=("bureau", "name"), name="department_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.name}"
+
+
+class Program(models.Model):
+    title = models.CharField(_("사업명"), max_length=200)
+    department = models.ForeignKey(
+        Department, models.PROTECT, related_name="programs", verbose_name=_("부서")
+    )
+
+    class Meta:
+        verbose_name = _("사업")
+        verbose_name_plural = _("사업")
+        ordering = ("title", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("title", "department"), name="program_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgramYearQuerySet(models.QuerySet):
+    def with_sections(self) -> "ProgramYearQuerySet":
+        """Everything a whole document needs: the program and each section, one query each."""
+        return self.select_related("program__department").prefetch_related(*SECTION_RELATIONS)
+
+
+class ProgramYear(models.Model):
+    """One year's program description: section 1 (basic facts) and section 3's single values."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="years", verbose_name=_("사업")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"), validators=YEAR)
+    account = models.CharField(_("회계"), max_length=100, blank=True)
+    period_type = models.CharField(_("사업기간 구분"), max_length=50, blank=True)
+    overview = models.TextField(_("사업개요"), blank=True)
+    funding_national = amount_field(_("국비"))
+    funding_city = amount_field(_("시비"))
+    funding_district = amount_field(_("구비"))
+    funding_other = amount_field(_("기타"))
+    purpose = models.TextField(_("사업목적"), blank=True)
+    period_start_year = models.PositiveSmallIntegerField(
+        _("사업기간 시작"), null=True, blank=True, validators=YEAR
+    )
+    period_end_year = models.PositiveSmallIntegerField(
+        _("사업기간 종료"),
+        null=True,
+        blank=True,
+        validators=YEAR,
+        help_text=_("계속이면 비움"),
+    )
+    delivery_method = models.CharField(_("사업수행방법"), max_length=300, blank=True)
+
+    objects = ProgramYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("연도별 사업설명서")
+        verbose_name_plural = _("연도별 사업설명서")
+        ordering = ("program__title", "-fiscal_year")
+        constraints = [
+            models.UniqueConstraint(fields=("program", "fiscal_year"), name="program_year_unique"),
+            models.CheckConstraint(
+                condition=Q(period_end_year__isnull=True)
+                | Q(period_start_year__isnull=True)
+                | Q(period_start_year__lte=models.F("period_end_year")),
+                name="program_year_period_ordered",
+            ),
+            *non_negative(
+                "program_year",
+                "funding_national",
+                "funding_city",
+                "funding_district",
+                "funding_other",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.title} ({self.fiscal_year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:programs_programyear_change", args=[self.pk])
+
+    def clean(self) -> None:
+        if (
+            self.period_start_year
+            and self.period_end_year
+            and self.period_start_year > self.period_end_year
+        ):
+            raise ValidationError(
+                {"period_end_year": _("종료 연도가 시작 연도보다 앞설 수 없습니다.")}
+            )
+
+    @property
+    def funding_total(self) -> int | None:
+        parts = [
+            self.funding_national,
+            self.funding_city,
+            self.funding_district,
+            self.funding_other,
+        ]
+        if all(part is None for part in parts):
+            return None
+        return sum(part or 0 for part in parts)
+
+
+class Section(models.Model):
+    """A row of a document section: belongs to one year, kept in document order."""
+
+    position = models.PositiveIntegerField(_("순서"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ("position", "pk")
+
+
+class Officer(Section):
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="officers")
+    bureau = models.CharField(_("실·국"), max_length=100, blank=True)
+    department = models.CharField(_("부서명"), max_length=100, blank=True)
+    director = models.CharField(_("과장"), max_length=50, blank=True)
+    director_phone = models.CharField(_("과장 전화"), max_length=30, blank=True)
+    team_leader = models.CharField(_("팀장"), max_length=50, blank=True)
+    team_leader_phone = models.CharField(_("팀장 전화"), max_length=30, blank=True)
+    officer = models.CharField(_("주무관"), max_length=50, blank=True)
+    officer_phone = models.CharField(_("주무관 전화"), max_length=30, blank=True)
+
+    class Meta(Section.Meta):
+        verbose_name = _("사업 담당자")
+        verbose_name_plural = _("사업 담당자")
+
+    def __str__(self) -> str:
+        return self.officer or self.team_leader or self.director
+
+
+class BudgetLine(Section):
+    """예산 총괄: one expense category, prior year (A) and current year (B)."""
+
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("통계목"), max_length=100)
+    prior = amount_field(_("전년도 예산(A)"))
+    current = amount_field(_("당해연도 예산(B)"))
+    prior_national = amount_field(_("전년도 국비"))
+    current_national = amount_field(_("당해연도 국비"))
+
+    class Meta(Section.Meta):
+        verbose_name = _("예산 총괄")
+        verbose_name_plural = _("예산 총괄")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("program_year", "category"), name="budget_line_unique_category"
+            ),
+            *non_negative("budget_line", "prior", "current", "prior_national", "current_national"),
+        ]
+
+    def __str__(self) -> str:
+        return self.category
+
+    @property
+    def change(self) -> int | None:
+        return difference(self.prior, self.current)
+
+    @property
+    def change_pct(self) -> int | None:
+        return percent_change(self.prior, self.current)
+
+
+class CostItem(Section):
+    """산출근거: a `○` item of a category, or a `-` sub-item of the `○` item above it."""
+
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="cost_items")
+    category = models.CharField(_("통계목"), max_length=100)
+    is_sub_item = models.BooleanField(
+        _("하위 항목(-)"), default=False, help_text=_("바로 위 ○ 항목의 세부 항목")
+    )
+    name = models.CharField(_("내역"), max_length=300)
+    amount_won = models.BigIntegerField(
+        _("금액(원)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT * 1000)],
+    )
+
+    class Meta(Section.Meta):
+        verbose_name = _("산출근거")
+        verbose_name_plural = _("산출근거")
+        constraints = non_negative("cost_item", "amount_won")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalBasis(Section):
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="legal_bases")
+    name = models.CharField(_("법령·조례"), max_length=300)
+    articles = models.CharField(
+        _("조항"),
+        max_length=300,
+        blank=True,
+        help_text=_("쉼표로 구분: 제11조, 제12조"),
+    )
+
+    class Meta(Section.Meta):
+        verbose_name = _("사업근거")
+        verbose_name_plural = _("사업근거")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def article_list(self) -> list[str]:
+        return [article.strip() for article in self.articles.split(",") if article.strip()]
+
+
+class Activity(Section):
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="activities")
+    text = models.CharField(_("사업내용"), max_length=500)
+
+    class Meta(Section.Meta):
+        verbose_name = _("사업내용")
+        verbose_name_plural = _("사업내용")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class HistoryEvent(Section):
+    """추진경위: a dated event, to the day or the month, possibly spanning to an end date."""
+
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="history")
+    date = PartialDateField(_("일자"), help_text=_("YYYY-MM-DD 또는 YYYY-MM"))
+    end_date = PartialDateField(_("종료일자"), blank=True, null=True)
+    text = models.CharField(_("내용"), max_length=500)
+
+    class Meta(Section.Meta):
+        verbose_name = _("추진경위")
+        verbose_name_plural = _("추진경위")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+                name="history_event_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.text}"
+
+    def clean(self) -> None:
+        if self.date and self.end_date and self.end_date < self.date:
+            raise ValidationError({"end_date": _("종료일자가 일자보다 앞설 수 없습니다.")})
+
+
+class Contract(Section):
+    """A consignment contract (위·수탁 협약) signed in the history, with its term."""
+
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="contracts")
+    signed = PartialDateField(_("체결일"), blank=True, null=True)
+    start = models.DateField(_("협약 시작"))
+    end = models.DateField(_("협약 종료"))
+    term_years = models.PositiveSmallIntegerField(
+        _("기간(년)"), null=True, blank=True, validators=[MaxValueValidator(99)]
+    )
+
+    class Meta(Section.Meta):
+        verbose_name = _("위탁 협약")
+        verbose_name_plural = _("위탁 협약")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lte=models.F("end")), name="contract_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start} ~ {self.end}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise ValidationError({"end": _("협약 종료일이 시작일보다 앞설 수 없습니다.")})
+
+
+class ScheduleStep(Section):
+    """추진일정: a step of this year's schedule, from one month to another."""
+
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="schedule")
+    task = models.CharField(_("사업추진절차"), max_length=300)
+    start = MonthField(_("시작 월"), help_text=_("YYYY-MM"), null=True, blank=True)
+    end = MonthField(_("종료 월"), help_text=_("YYYY-MM"), null=True, blank=True)
+    amount = amount_field(_("예산집행금액"))
+    detail = models.CharField(_("추진세부내용"), max_length=500, blank=True)
+
+    class Meta(Section.Meta):
+        verbose_name = _("추진일정")
+        verbose_name_plural = _("추진일정")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(start__lte=models.F("end")),
+                name="schedule_step_months_ordered",
+            ),
+            *non_negative("schedule_step", "amount"),
+        ]
+
+    def __str__(self) -> str:
+        return self.task
+
+    def clean(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise ValidationError({"end": _("종료 월이 시작 월보다 앞설 수 없습니다.")})
+
+
+class PerformanceRecord(Section):
+    """최근 3년 추진실적: what was achieved in a year, under a category label or none."""
+
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="performance")
+    year = models.PositiveSmallIntegerField(_("연도"), validators=YEAR)
+    # Null, not "": the document distinguishes a record with no category label.
+    category = models.CharField(_("구분"), max_length=100, blank=True, null=True)  # noqa: DJ001
+    text = models.TextField(_("실적"))
+
+    class Meta(Section.Meta):
+        verbose_name = _("추진실적")
+        verbose_name_plural = _("추진실적")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.category or ''}".strip()
+
+
+class ExpectedEffect(Section):
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="expected_effects")
+    text = models.CharField(_("기대효과"), max_length=500)
+
+    class Meta(Section.Meta):
+        verbose_name = _("기대효과")
+        verbose_name_plural = _("기대효과")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+SETTLEMENT_COLUMNS = (
+    "final_budget",
+    "carried_in",
+    "budget_change",
+    "available",
+    "executed",
+    "carried_out",
+    "unspent",
+)
+
+
+class Settlement(Section):
+    """최근 3년 결산: the seven columns of one settled year, each with its national part."""
+
+    program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="settlements")
+    year = models.PositiveSmallIntegerField(_("연도"), validators=YEAR)
+    final_budget = amount_field(_("최종예산"))
+    carried_in = amount_field(_("전년이월"))
+    budget_change = amount_field(_("예산변경"), signed=True)
+    available = amount_field(_("예산현액"))
+    executed = amount_field(_("집행액"))
+    carried_out = amount_field(_("차년이월"))
+    unspent = amount_field(_("집행잔액"), signed=True)
+    national_final_budget = amount_field(_("최종예산 국비"))
+    national_carried_in = amount_field(_("전년이월 국비"))
+    national_budget_change = amount_field(_("예산변경 국비"), signed=True)
+    national_available = amount_field(_("예산현액 국비"))
+    national_executed = amount_field(_("집행액 국비"))
+    national_carried_out = amount_field(_("차년이월 국비"))
+    national_unspent = amount_field(_("집행잔액 국비"), signed=True)
+
+    class Meta(Section.Meta):
+        verbose_name = _("결산")
+        verbose_name_plural = _("결산")
+        ordering = ("year", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("program_year", "year"), name="settlement_unique_year"),
+            *non_negative(
+                "settlement",
+                "final_budget",
+                "carried_in",
+                "available",
+                "executed",
+                "carried_out",
+                "national_final_budget",
+                "national_carried_in",
+                "national_available",
+                "national_executed",
+                "national_carried_out",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def available_or_derived(self) -> int | None:
+        """예산현액 as stated, else as the identity gives it (최종예산 + 전년이월 + 예산변경)."""
+        if self.available is not None:
+            return self.available
+        parts = (self.final_budget, self.carried_in, self.budget_change)
+        if any(part is None for part in parts):
+            return None
+        return sum(parts)
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """집행률 (%): executed over what was available, one decimal."""
+        available = self.available_or_derived
+        if not available or self.executed is None:
+            return None
+        return (Decimal(self.executed) * 100 / available).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+# The related names of the sections, in document order.
+SECTION_RELATIONS = (
+    "officers",
+    "budget_lines",
+    "cost_items",
+    "legal_bases",
+    "activities",
+    "history",
+    "contracts",
+    "schedule",
+    "performance",
+    "expected_effects",
+    "settlements",
+)

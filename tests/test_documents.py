@@ -1,0 +1,178 @@
+import copy
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from programs.documents import DocumentError, export_document, store_documents
+from programs.models import BudgetLine, CostItem, HistoryEvent, Program, ProgramYear
+
+from .conftest import SAMPLES, load
+
+pytestmark = pytest.mark.django_db
+
+
+def exported() -> list[dict]:
+    return [export_document(year) for year in ProgramYear.objects.with_sections()]
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Program, ProgramYear, BudgetLine, CostItem, HistoryEvent)
+    }
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_export_gives_every_key_of_the_sample(path):
+    expected = load(path)
+    store_documents(expected)
+    document = export_document(ProgramYear.objects.with_sections().get())
+    for key, value in expected.items():
+        assert document[key] == value, key
+
+
+def test_export_then_import_into_an_empty_database_is_exact(stored_samples):
+    before = exported()
+    ProgramYear.objects.all().delete()
+    Program.objects.all().delete()
+    store_documents(before)
+    assert exported() == before
+
+
+def test_importing_the_same_document_twice_changes_nothing(stored_samples, sample_document):
+    counts, before = table_counts(), exported()
+    store_documents(sample_document)
+    assert table_counts() == counts
+    assert exported() == before
+
+
+def test_reimport_updates_the_year_in_place(stored_samples, sample_document):
+    sample_document["budget_summary"][0]["current"] = 700000
+    del sample_document["history"][-1]
+    [year] = store_documents(sample_document)
+    assert year.pk == stored_samples[0].pk
+    document = export_document(ProgramYear.objects.with_sections().get(pk=year.pk))
+    assert document["budget_summary"][0]["current"] == 700000
+    assert len(document["history"]) == 20
+
+
+def test_another_year_of_a_program_joins_the_same_program(stored_samples, sample_document):
+    sample_document["fiscal_year"] = 2025
+    store_documents(sample_document)
+    program = Program.objects.get(title="사회적경제지원센터 운영")
+    assert sorted(program.years.values_list("fiscal_year", flat=True)) == [2024, 2025]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.pop("title"), "title: 값이 없습니다"),
+        (lambda d: d.update(fiscal_year="2024"), "fiscal_year: 정수이어야 합니다"),
+        (lambda d: d.update(format="other/1"), "format:"),
+        (
+            lambda d: d["budget_summary"][2].update(prior=-130000),
+            "budget_summary[2].prior: 0 이상의 값을 입력해 주세요.",
+        ),
+        (
+            lambda d: d["budget_summary"][1].update(current="2,577,216"),
+            "budget_summary[1].current: 정수이어야 합니다",
+        ),
+        (
+            lambda d: d["cost_basis"][1]["items"][2]["children"][0].update(amount_won=-1),
+            "cost_basis[1].items[2].children[0].amount_won:",
+        ),
+        (lambda d: d["history"][3].update(date="2012-13-14"), "history[3].date:"),
+        (
+            lambda d: d["contracts"][0].update(start="2016-01-01"),
+            "contracts[0].end: 협약 종료일이 시작일보다 앞설 수 없습니다.",
+        ),
+        (lambda d: d["schedule"][0].update(end="2024-13"), "schedule[0].end: 월은"),
+        (
+            lambda d: d["settlements"][1]["national"].update(executed=-5),
+            "settlements[1].national.executed:",
+        ),
+        (lambda d: d["settlements"][1].update(year=2020), "settlements[1].year: 2020"),
+        (
+            lambda d: d["budget_summary"][1].update(category="공공운영비"),
+            "budget_summary[1].category",
+        ),
+        (lambda d: d.update(officers=[]), "officers:"),
+        (lambda d: d["legal_basis"][0].update(articles="제11조"), "legal_basis[0].articles:"),
+        (lambda d: d.update(activities=[1]), "activities[0]: 문자열이어야 합니다"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_bad_documents_name_the_field_and_store_nothing(sample_document, change, message):
+    bad = copy.deepcopy(sample_document)
+    change(bad)
+    with pytest.raises(DocumentError) as error:
+        store_documents(bad)
+    assert message in str(error.value)
+    assert ProgramYear.objects.count() == 0
+
+
+def test_a_bad_document_in_a_file_leaves_the_others_unstored(sample_document):
+    second = copy.deepcopy(sample_document)
+    second["fiscal_year"] = 2025
+    second["schedule"][1]["amount"] = -1
+    with pytest.raises(DocumentError, match=r"^\[1\]\.schedule\[1\]\.amount"):
+        store_documents([sample_document, second])
+    assert ProgramYear.objects.count() == 0
+
+
+def test_a_bad_reimport_keeps_what_was_stored(stored_samples, sample_document):
+    before = exported()
+    sample_document["budget_summary"][0]["prior"] = -1
+    with pytest.raises(DocumentError):
+        store_documents(sample_document)
+    assert exported() == before
+
+
+def test_import_command_names_the_file_and_line_of_malformed_json(tmp_path, capsys):
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": "budget-program-document/1",\n "title": }', encoding="utf-8")
+    with pytest.raises(CommandError, match="1개 파일을 가져오지 못했습니다"):
+        call_command("import_documents", str(path))
+    err = capsys.readouterr().err
+    assert f"{path}: line 2 column 11: JSON 오류" in err
+    assert ProgramYear.objects.count() == 0
+
+
+def test_import_command_imports_the_good_files_and_reports_the_bad(tmp_path, capsys):
+    good, bad = load(SAMPLES[0]), load(SAMPLES[1])
+    bad["budget_summary"][0]["prior"] = -1
+    (tmp_path / "a.json").write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(tmp_path))
+    out, err = capsys.readouterr()
+    assert "a.json: 1건 저장 (사회적경제지원센터 운영 2024)" in out
+    assert f"{tmp_path / 'b.json'}: budget_summary[0].prior:" in err
+    assert list(ProgramYear.objects.values_list("fiscal_year", "program__title")) == [
+        (2024, "사회적경제지원센터 운영")
+    ]
+
+
+def test_import_command_rejects_a_missing_path():
+    with pytest.raises(CommandError, match=r"nowhere\.json: 파일이나 폴더가 없습니다"):
+        call_command("import_documents", "nowhere.json")
+
+
+def test_export_command_filters_by_program_and_year(stored_samples, tmp_path, capsys):
+    out = tmp_path / "out.json"
+    call_command("export_documents", "--program", "청년 주거비 지원", "-o", str(out))
+    assert [d["title"] for d in json.loads(out.read_text(encoding="utf-8"))] == ["청년 주거비 지원"]
+    call_command("export_documents", "--year", "2024")
+    titles = [d["title"] for d in json.loads(capsys.readouterr().out)]
+    assert titles == ["도시농업 활성화 지원", "사회적경제지원센터 운영"]
+
+
+def test_export_command_round_trips_through_import(stored_samples, tmp_path):
+    out = tmp_path / "all.json"
+    call_command("export_documents", "-o", str(out))
+    before = exported()
+    ProgramYear.objects.all().delete()
+    call_command("import_documents", str(out))
+    assert exported() == before
