@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
-SAMPLES := $(wildcard samples/*.expected.json)
+SAMPLES := $(wildcard samples/*.txt)
 
-.PHONY: run test setup lint format
+.PHONY: run test setup format bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,11 @@ test: .make/requirements-dev
 format: .make/requirements-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Parse+import throughput, as production runs it (no debug query log), in a scratch database.
+BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench DJANGO_ALLOWED_HOSTS=localhost \
+	DATABASE_URL=sqlite:///$(CURDIR)/.make/bench.sqlite3
+bench: .make/requirements
+	rm -f .make/bench.sqlite3*
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_import

@@ -1,15 +1,23 @@
 """Data entry: one change page per program year, with its sections as inlines in document order."""
 
 from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Sum
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formatting
 from .checks import ERROR, check_document
-from .documents import export_document
+from .documents import DocumentError, export_document, store_documents
+from .forms import ConfirmImportForm, DocumentUploadForm
+from .imports import preview
 from .models import (
     Activity,
     BudgetLine,
@@ -26,6 +34,9 @@ from .models import (
     ScheduleStep,
     Settlement,
 )
+from .sources import read_documents
+
+IMPORT_SALT = "programs.import"
 
 admin.site.site_header = _("사업설명서 관리")
 admin.site.site_title = _("사업설명서 관리")
@@ -34,6 +45,16 @@ admin.site.index_title = _("자료 입력")
 
 class SectionInline(admin.TabularInline):
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Rows of many short columns (names, phones, amounts) fit the screen with narrow inputs.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField):
+            field.widget.attrs.update(rows=2, cols=60)
+        elif field is not None and hasattr(field.widget, "input_type"):
+            long_text = isinstance(db_field, models.CharField) and db_field.max_length > 100
+            field.widget.attrs.setdefault("size", 40 if long_text else 12)
+        return field
 
 
 class OfficerInline(SectionInline):
@@ -278,6 +299,60 @@ class ProgramYearAdmin(admin.ModelAdmin):
     @staticmethod
     def _document(year: ProgramYear) -> dict:
         return export_document(ProgramYear.objects.with_sections().get(pk=year.pk))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", view, name="programs_programyear_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a document file, preview what it gives, then confirm to store it."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        context["title"] = gettext("사업설명서 가져오기")
+        if request.method == "POST" and "payload" in request.POST:
+            return self._confirm_import(request)
+        form = DocumentUploadForm(request.POST or None, request.FILES or None)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                documents = read_documents(upload.name, upload.read())
+                previews = preview(documents)
+            except DocumentError as error:
+                form.add_error("file", f"{upload.name}: {error}")
+            else:
+                payload = signing.dumps(documents, salt=IMPORT_SALT, compress=True)
+                context["confirm"] = ConfirmImportForm(
+                    initial={"payload": payload, "name": upload.name}
+                )
+                context["previews"] = previews
+                context["name"] = upload.name
+        context["form"] = form
+        return TemplateResponse(request, "admin/programs/programyear/import.html", context)
+
+    def _confirm_import(self, request: HttpRequest) -> HttpResponse:
+        form = ConfirmImportForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise signing.BadSignature
+            documents = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT)
+            years = store_documents(documents)
+        except signing.BadSignature:
+            messages.error(
+                request, gettext("가져오기 내용이 올바르지 않습니다. 파일을 다시 올려 주십시오.")
+            )
+            return redirect("admin:programs_programyear_import")
+        except DocumentError as error:
+            messages.error(request, f"{form.cleaned_data['name']}: {error}")
+            return redirect("admin:programs_programyear_import")
+        for year in years:
+            messages.success(request, gettext("%s 저장했습니다.") % year)
+        if len(years) == 1:
+            return redirect("admin:programs_programyear_change", years[0].pk)
+        return redirect("admin:programs_programyear_changelist")
 
 
 class ProgramYearLinkInline(admin.TabularInline):

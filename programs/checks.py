@@ -27,6 +27,9 @@ SETTLEMENT_LABELS = {
 }
 
 
+SIGNED_SETTLEMENT_COLUMNS = {"budget_change", "unspent"}
+
+
 @dataclass(frozen=True)
 class Finding:
     section: str  # the section's key in the JSON form
@@ -54,10 +57,20 @@ def _compare(
     stated: int | None,
     expected: int | None,
     how: str,
+    *,
+    signed: bool = True,
 ) -> list[Finding]:
-    """One identity: stated = expected. `how` says in words where `expected` comes from."""
+    """One identity: stated = expected. `how` says in words where `expected` comes from.
+
+    A blank is filled by the identity, unless the figure it gives cannot be (`signed=False`).
+    """
     if expected is None:
         return []
+    if stated is None and expected < 0 and not signed:
+        message = (
+            f"{label}: 비어 있음, {how} {amount(expected)}(으)로 계산되지만 음수일 수 없습니다"
+        )
+        return [Finding(section, rule, ERROR, message, None, expected)]
     if stated is None:
         message = f"{label}: 비어 있음, {how} {amount(expected)}(으)로 계산됨"
         return [Finding(section, rule, INFO, message, None, expected)]
@@ -212,6 +225,7 @@ def _settlement_row(row: dict, label: str) -> list[Finding]:
             values.get(key),
             expected,
             _formula(signs, key),
+            signed=key in SIGNED_SETTLEMENT_COLUMNS,
         )
         values[key] = expected
     return findings

@@ -425,24 +425,29 @@ def store_document(document: object, path: str = "") -> ProgramYear:
     _validated(Department(bureau=bureau, name=department_name), _where(path, "officers[0]"), ())
     sections = _sections(document, path)
 
-    department, _created = Department.objects.get_or_create(bureau=bureau, name=department_name)
-    program, _created = Program.objects.get_or_create(title=title, department=department)
+    # Plain lookups and creates: get_or_create's savepoints cost more than the rows here,
+    # and the caller's transaction already makes the document all or nothing.
+    department = Department.objects.filter(bureau=bureau, name=department_name).first()
+    department = department or Department.objects.create(bureau=bureau, name=department_name)
+    program = Program.objects.filter(title=title, department=department).first()
+    program = program or Program.objects.create(title=title, department=department)
     stored = ProgramYear.objects.filter(program=program, fiscal_year=fiscal_year).first()
     if stored:
         year.pk = stored.pk
     year.program = program
     year.save()
     for model, rows in sections.items():
-        model.objects.filter(program_year=year).delete()
+        if stored:
+            model.objects.filter(program_year=year).delete()
         for position, row in enumerate(rows):
-            row.program_year, row.position = year, position
+            row.program_year_id, row.position = year.pk, position
         model.objects.bulk_create(rows)
     return year
 
 
-def store_documents(content: object) -> list[ProgramYear]:
-    """Store the content of one file, a document or a list of them: all or none."""
+def store_documents(documents: list) -> list[ProgramYear]:
+    """Store the documents of one file: all or none. Errors name a document by its index."""
     with transaction.atomic():
-        if isinstance(content, list):
-            return [store_document(document, f"[{i}]") for i, document in enumerate(content)]
-        return [store_document(content)]
+        if len(documents) == 1:
+            return [store_document(documents[0])]
+        return [store_document(document, f"[{i}]") for i, document in enumerate(documents)]

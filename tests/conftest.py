@@ -21,4 +21,4 @@ def sample_document() -> dict:
 
 @pytest.fixture
 def stored_samples(db):
-    return [year for path in SAMPLES for year in store_documents(load(path))]
+    return [year for path in SAMPLES for year in store_documents([load(path)])]

@@ -27,7 +27,7 @@ def table_counts() -> dict[str, int]:
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_export_gives_every_key_of_the_sample(path):
     expected = load(path)
-    store_documents(expected)
+    store_documents([expected])
     document = export_document(ProgramYear.objects.with_sections().get())
     for key, value in expected.items():
         assert document[key] == value, key
@@ -43,7 +43,7 @@ def test_export_then_import_into_an_empty_database_is_exact(stored_samples):
 
 def test_importing_the_same_document_twice_changes_nothing(stored_samples, sample_document):
     counts, before = table_counts(), exported()
-    store_documents(sample_document)
+    store_documents([sample_document])
     assert table_counts() == counts
     assert exported() == before
 
@@ -51,7 +51,7 @@ def test_importing_the_same_document_twice_changes_nothing(stored_samples, sampl
 def test_reimport_updates_the_year_in_place(stored_samples, sample_document):
     sample_document["budget_summary"][0]["current"] = 700000
     del sample_document["history"][-1]
-    [year] = store_documents(sample_document)
+    [year] = store_documents([sample_document])
     assert year.pk == stored_samples[0].pk
     document = export_document(ProgramYear.objects.with_sections().get(pk=year.pk))
     assert document["budget_summary"][0]["current"] == 700000
@@ -60,7 +60,7 @@ def test_reimport_updates_the_year_in_place(stored_samples, sample_document):
 
 def test_another_year_of_a_program_joins_the_same_program(stored_samples, sample_document):
     sample_document["fiscal_year"] = 2025
-    store_documents(sample_document)
+    store_documents([sample_document])
     program = Program.objects.get(title="사회적경제지원센터 운영")
     assert sorted(program.years.values_list("fiscal_year", flat=True)) == [2024, 2025]
 
@@ -108,7 +108,7 @@ def test_bad_documents_name_the_field_and_store_nothing(sample_document, change,
     bad = copy.deepcopy(sample_document)
     change(bad)
     with pytest.raises(DocumentError) as error:
-        store_documents(bad)
+        store_documents([bad])
     assert message in str(error.value)
     assert ProgramYear.objects.count() == 0
 
@@ -126,7 +126,7 @@ def test_a_bad_reimport_keeps_what_was_stored(stored_samples, sample_document):
     before = exported()
     sample_document["budget_summary"][0]["prior"] = -1
     with pytest.raises(DocumentError):
-        store_documents(sample_document)
+        store_documents([sample_document])
     assert exported() == before
 
 

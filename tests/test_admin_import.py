@@ -1,0 +1,81 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from programs.models import ProgramYear
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("admin:programs_programyear_import")
+SAMPLE_TEXT = ROOT / "samples" / "000_5073a130600540e8.txt"
+
+
+def upload(client, name: str, data: bytes):
+    return client.post(URL, {"file": SimpleUploadedFile(name, data)})
+
+
+def confirm_data(page: str) -> dict:
+    return dict(re.findall(r'<input type="hidden" name="(payload|name)" value="([^"]*)"', page))
+
+
+def test_a_text_document_is_previewed_before_anything_is_saved(admin_client):
+    response = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "사회적경제지원센터 운영 (2024)" in page
+    assert "새로 저장합니다" in page
+    assert "3,296,216" in page
+    assert "결산 2020 예산현액: 비어 있음" in page  # a finding, derived
+    assert ProgramYear.objects.count() == 0
+
+
+def test_confirming_the_preview_stores_the_document(admin_client):
+    page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
+    response = admin_client.post(URL, confirm_data(page))
+    year = ProgramYear.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:programs_programyear_change", args=[year.pk])
+    assert (year.program.title, year.fiscal_year) == ("사회적경제지원센터 운영", 2024)
+    assert year.cost_items.count() == 11
+
+
+def test_the_preview_says_when_a_stored_year_is_replaced(admin_client, stored_samples):
+    page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
+    assert "이미 저장된 사업설명서를 이 내용으로 바꿉니다" in page
+    assert ProgramYear.objects.count() == 3
+
+
+def test_a_file_that_is_not_a_document_is_refused_with_its_name(admin_client):
+    page = upload(admin_client, "memo.txt", "회의록\n참석자: 홍길동\n".encode()).content.decode()
+    assert "memo.txt: not a program description" in page
+    assert ProgramYear.objects.count() == 0
+
+
+def test_a_bad_json_document_names_the_field(admin_client):
+    response = upload(admin_client, "a.json", b'{"format": "budget-program-document/1"}')
+    page = response.content.decode()
+    assert "a.json: title: 값이 없습니다" in page
+
+
+def test_a_tampered_confirmation_stores_nothing(admin_client):
+    page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
+    data = confirm_data(page)
+    data["payload"] = data["payload"][:-3] + "abc"
+    response = admin_client.post(URL, data, follow=True)
+    assert "가져오기 내용이 올바르지 않습니다" in response.content.decode()
+    assert ProgramYear.objects.count() == 0
+
+
+def test_import_needs_permission_to_add(client, django_user_model):
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get(URL).status_code == 403
+
+
+def test_the_list_page_links_to_the_import(admin_client):
+    page = admin_client.get(reverse("admin:programs_programyear_changelist")).content.decode()
+    assert f'href="{URL}"' in page
