@@ -1,14 +1,244 @@
-from django.db.models import Sum
-from django.shortcuts import render
+"""The dashboard: the year overview, the program list and the program page."""
 
-from .models import ProgramYear
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from . import checks, formatting, queries
+from .documents import export_document
+from .filters import ProgramYearFilter
+from .models import Program, ProgramYear
+from .tables import ProgramYearExport, ProgramYearTable
 
 
-def index(request):
-    """Every stored program year, newest first: the way into the documents."""
-    years = (
-        ProgramYear.objects.select_related("program__department")
-        .annotate(budget_current=Sum("budget_lines__current"))
-        .order_by("-fiscal_year", "program__department__bureau", "program__title")
+def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
+    """`?year=` when it is one of `years`, else the latest of them; 404 on a year not there."""
+    if not years:
+        return None
+    value = request.GET.get("year")
+    if not value:
+        return years[0]
+    try:
+        year = int(value)
+    except ValueError:
+        raise Http404("연도가 올바르지 않습니다.") from None
+    if year not in years:
+        raise Http404("그 연도의 사업설명서가 없습니다.")
+    return year
+
+
+def _year_picker(action: str, years: list[int], selected: int | None) -> dict:
+    return {"action": action, "years": years, "selected": selected}
+
+
+CHART_ROWS = 12  # bars in a chart; the rest are summed into one bar, the table lists all
+
+
+def _compare_chart(rows: list[dict], label_key: str, year: int) -> dict:
+    """Prior vs current per row, largest first, the tail summed into `그 밖의 n개`."""
+    shown, rest = rows[:CHART_ROWS], rows[CHART_ROWS:]
+    labels = [row[label_key] for row in shown]
+    prior = [row["prior"] for row in shown]
+    current = [row["current"] for row in shown]
+    if rest:
+        labels.append(f"그 밖의 {len(rest)}개")
+        prior.append(sum(row["prior"] or 0 for row in rest))
+        current.append(sum(row["current"] or 0 for row in rest))
+    return {
+        "labels": labels,
+        "prior": prior,
+        "current": current,
+        "prior_label": f"{year - 1}년 예산액(A)",
+        "current_label": f"{year}년 예산액(B)",
+    }
+
+
+def _largest(chart: dict, what: str, counter: str) -> str:
+    """The chart in one sentence, for those who cannot see it."""
+    if not chart["labels"]:
+        return f"{what}별 예산이 없습니다."
+    label, current = chart["labels"][0], chart["current"][0]
+    return (
+        f"{what} {len(chart['labels'])}{counter} 중 예산액이 가장 큰 곳은 {label}"
+        f"({formatting.amount(current)}천원)입니다. 값은 옆 표에 있습니다."
     )
-    return render(request, "programs/index.html", {"years": years})
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """One fiscal year at a glance: totals, where the money goes, what changed, what is due."""
+    years = queries.fiscal_years()
+    year = _chosen_year(request, years)
+    context = {
+        "year": year,
+        "year_picker": _year_picker(reverse("programs:overview"), years, year),
+        "breadcrumbs": [("연도 개요", None)],
+    }
+    if year is not None:
+        data = queries.for_overview(year, timezone.localdate())
+        bureaus = _compare_chart(data.bureaus, "program__department__bureau", year)
+        categories = _compare_chart(data.categories, "category", year)
+        context |= {
+            "data": data,
+            "bureau_chart": bureaus,
+            "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
+            "bureau_caption": _largest(bureaus, "실·국", "곳"),
+            "category_chart": categories,
+            "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
+            "category_caption": _largest(categories, "통계목", "개"),
+        }
+    return render(request, "programs/overview.html", context)
+
+
+class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
+    """Every program year that passes the filters, sortable on every column, downloadable."""
+
+    table_class = ProgramYearTable
+    filterset_class = ProgramYearFilter
+    template_name = "programs/program_list.html"
+    table_pagination = {"per_page": 50}
+    export_class = ProgramYearExport
+    export_formats = ProgramYearExport.FORMATS_OFFERED
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.years = queries.fiscal_years()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return queries.for_list()
+
+    def get_filterset_kwargs(self, filterset_class) -> dict:
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = self.request.GET.copy()
+        # No `year` at all means the latest year; an empty one means every year.
+        if "year" not in data and self.years:
+            data["year"] = str(self.years[0])
+        return kwargs | {"data": data, "years": self.years}
+
+    def _year(self) -> int | None:
+        """The year the filters chose, None for every year (or filters that do not validate)."""
+        if not self.filterset.is_valid():
+            return None
+        year = self.filterset.form.cleaned_data.get("year")
+        return int(year) if year else None
+
+    def get_export_filename(self, export_format: str) -> str:
+        return f"programs-{self._year() or 'all'}.{export_format}"
+
+    def get_dataset_kwargs(self) -> dict:
+        return {"title": "사업 목록"}
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        if "year" not in params and self.years:
+            params["year"] = str(self.years[0])
+        selected = self._year()
+        downloads = []
+        for export_format in self.export_formats:
+            params[self.export_trigger_param] = export_format
+            downloads.append((export_format.upper(), f"?{params.urlencode()}"))
+        return context | {
+            "downloads": downloads,
+            "year": selected,
+            "year_picker": _year_picker(reverse("programs:list"), self.years, selected),
+            "breadcrumbs": [
+                ("연도 개요", reverse("programs:overview")),
+                ("사업 목록", None),
+            ],
+        }
+
+
+program_list = ProgramListView.as_view()
+
+
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One program: the chosen year's document in section order, and its years side by side."""
+    program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
+    program_years = list(
+        ProgramYear.objects.filter(program=program).with_sections().order_by("-fiscal_year")
+    )
+    if not program_years:
+        raise Http404("이 사업의 사업설명서가 없습니다.")
+    years = [program_year.fiscal_year for program_year in program_years]
+    selected = program_years[years.index(_chosen_year(request, years))]
+    documents = [export_document(program_year) for program_year in program_years]
+    document = documents[program_years.index(selected)]
+    today = timezone.localdate()
+
+    trend = queries.budget_trend(documents)
+    categories = queries.category_rows(selected)
+    timeline = queries.contract_timeline(documents, today)
+    found = queries.findings(document, documents)
+    list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
+    latest_settled = next((row for row in reversed(trend) if row.executed is not None), None)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "year": selected,
+            "years": years,
+            "document": document,
+            "budget_total": document["budget_total"],
+            "trend": trend,
+            "trend_chart": queries.trend_chart(trend),
+            "categories": categories,
+            "category_chart": queries.category_chart(categories, selected.fiscal_year),
+            "timeline": timeline,
+            "timeline_chart": timeline.chart(),
+            "outcomes": queries.outcomes(documents),
+            "findings": found,
+            "error_count": sum(1 for finding in found if finding.severity == checks.ERROR),
+            "latest_settlement": latest_settled,
+            "derived_available": any(
+                s.available is None and s.available_or_derived is not None
+                for s in selected.settlements.all()
+            ),
+            "trend_caption": _trend_caption(trend, selected.fiscal_year, latest_settled),
+            "timeline_caption": _timeline_caption(timeline),
+            "year_picker": _year_picker(
+                reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
+            ),
+            "breadcrumbs": [
+                ("연도 개요", f"{reverse('programs:overview')}?year={selected.fiscal_year}"),
+                ("사업 목록", list_url),
+                (f"{program.title} ({selected.fiscal_year})", None),
+            ],
+        },
+    )
+
+
+def _trend_caption(
+    trend: list[queries.TrendRow], year: int, settled: queries.TrendRow | None
+) -> str:
+    if not trend:
+        return ""
+    parts = [f"{trend[0].year}~{trend[-1].year}년 예산과 결산."]
+    budget = next((row.budget for row in trend if row.year == year), None)
+    if budget is not None:
+        parts.append(f"{year}년 예산액 {formatting.amount(budget)}천원.")
+    if settled and settled.rate is not None:
+        parts.append(f"{settled.year}년 집행률 {formatting.percent(settled.rate)}%.")
+    parts.append("값은 아래 표에 있습니다.")
+    return " ".join(parts)
+
+
+def _timeline_caption(timeline: queries.Timeline) -> str:
+    parts = [f"위탁 협약 {len(timeline.contracts)}건, 추진경위 {len(timeline.events)}건."]
+    current = timeline.current
+    if current:
+        days = timeline.days_to_current_end
+        when = f"{days:,}일 남음" if days >= 0 else f"{-days:,}일 전에 끝남"
+        name = timeline.current_name
+        parts.append(f"{name}({current.label}) 종료 {formatting.date(current.end)}, {when}.")
+    gaps = [c for c in timeline.contracts if c.gap_days]
+    if gaps:
+        parts.append(" ".join(f"{c.label}: {c.gap_text}." for c in gaps))
+    elif len(timeline.contracts) > 1:
+        parts.append("협약은 공백이나 중복 없이 이어집니다.")
+    return " ".join(parts)

@@ -1,3 +1,4 @@
+import copy
 import json
 from pathlib import Path
 
@@ -22,3 +23,23 @@ def sample_document() -> dict:
 @pytest.fixture
 def stored_samples(db):
     return [year for path in SAMPLES for year in store_documents([load(path)])]
+
+
+@pytest.fixture
+def make_program_years(db, sample_document):
+    """Store `count` synthetic program years: copies of the sample document, each its own
+    program (or, with `one_program=True`, years of one program), in three bureaus."""
+
+    def make(count: int, *, one_program: bool = False) -> list:
+        documents = []
+        for index in range(count):
+            document = copy.deepcopy(sample_document)
+            if one_program:
+                document["fiscal_year"] = 2024 - index
+            else:
+                document["title"] = f"합성 사업 {index:03d}"
+                document["officers"][0]["bureau"] = f"합성국 {index % 3}"
+            documents.append(document)
+        return store_documents(documents)
+
+    return make

@@ -1,11 +1,86 @@
 """Amounts and dates as the documents print them, for templates."""
 
-from django import template
+from decimal import Decimal
 
-from .. import formatting
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import checks, formatting, queries
 
 register = template.Library()
 
 register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
 register.filter("docdate", formatting.date)
+
+SEVERITY_LABELS = {checks.ERROR: "오류", checks.WARNING: "주의", checks.INFO: "참고"}
+SECTION_LABELS = {
+    "budget_summary": "예산 총괄",
+    "cost_basis": "산출근거",
+    "funding": "재원",
+    "schedule": "추진일정",
+    "settlements": "결산",
+    "contracts": "위탁 협약",
+}
+
+
+@register.filter
+def sign_class(value: int | Decimal | None) -> str:
+    """A class for a change: `up`, `down` or nothing."""
+    if not value:
+        return ""
+    return "up" if value > 0 else "down"
+
+
+@register.filter
+def change_pct(row: object) -> Decimal | None:
+    """The change of a row (object or dict) with `prior` and `current`, in % with one decimal."""
+    if isinstance(row, dict):
+        return queries.change_percent(row.get("prior"), row.get("current"))
+    return queries.change_percent(getattr(row, "prior", None), getattr(row, "current", None))
+
+
+@register.filter
+def pct_text(row: object) -> str:
+    """The change in percent as printed, or `순증` for a row that starts from nothing."""
+    pct = change_pct(row)
+    if pct is not None:
+        return formatting.percent(pct)
+    get = row.get if isinstance(row, dict) else lambda key: getattr(row, key, None)
+    if get("prior") == 0 and get("current"):
+        return "순증"
+    return ""
+
+
+@register.filter
+def days_text(days: int | None) -> str:
+    """Days until a date: `40일 남음`, `오늘`, `1,040일 전`."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "오늘"
+    return f"{days:,}일 남음" if days > 0 else f"{-days:,}일 전"
+
+
+@register.filter
+def figures(text: str) -> SafeString:
+    """The text with its figures (`20회`, `1,080명`) emphasised."""
+    text = str(text)
+    parts, last = [], 0
+    for match in queries.FIGURE.finditer(text):
+        parts.append(conditional_escape(text[last : match.start()]))
+        parts.append(f'<strong class="figure">{conditional_escape(match.group(0))}</strong>')
+        last = match.end()
+    parts.append(conditional_escape(text[last:]))
+    return mark_safe("".join(parts))  # every piece is escaped above
+
+
+@register.filter
+def severity_label(severity: str) -> str:
+    return SEVERITY_LABELS.get(severity, severity)
+
+
+@register.filter
+def section_label(section: str) -> str:
+    return SECTION_LABELS.get(section, section)

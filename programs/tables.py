@@ -1,0 +1,140 @@
+"""The program list as a django-tables2 table: sortable in SQL, exported as shown."""
+
+from django.db.models import F, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
+from django_tables2 import Column, Table
+from django_tables2.export import TableExport
+
+from . import formatting
+from .models import ProgramYear
+from .queries import change_percent, rate
+
+NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+class AmountColumn(Column):
+    """천원 with separators and `△` on screen; the plain integer in downloads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: int) -> str:
+        return formatting.amount(value)
+
+    def value(self, value: int) -> int:
+        return value
+
+
+def _nulls_last(*names: str):
+    """An `order_FOO` method: sort on `names`, blanks last either way, then by title and year
+    so that equal values keep one order on every database."""
+
+    def order(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        keys = [
+            F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
+            for name in names
+        ]
+        return queryset.order_by(*keys, "program__title", "-fiscal_year", "pk"), True
+
+    return order
+
+
+def detail_url(record: ProgramYear) -> str:
+    url = reverse("programs:detail", args=[record.program_id])
+    return f"{url}?year={record.fiscal_year}"
+
+
+class ProgramYearTable(Table):
+    fiscal_year = Column("연도", localize=False, attrs=NUMERIC)
+    title = Column("사업명", accessor="program__title", linkify=detail_url)
+    department = Column(
+        "실·국 / 부서",
+        accessor="program__department__name",
+        order_by=("program__department__bureau", "program__department__name"),
+        exclude_from_export=True,
+    )
+    # The department as two plain columns, for the downloads only.
+    bureau = Column("실·국", accessor="program__department__bureau", visible=False)
+    department_name = Column("부서", accessor="program__department__name", visible=False)
+    account = Column("회계")
+    prior = AmountColumn("전년도 예산(A)")
+    current = AmountColumn("예산액(B)")
+    change = AmountColumn("증감(B−A)")
+    change_pct = Column("증감률(%)", attrs=NUMERIC, empty_values=())
+    execution_rate = Column("최근 집행률(%)", attrs=NUMERIC)
+    settled_year = Column("결산연도", localize=False, visible=False)
+    contract_end = Column("현 협약 종료", attrs=NUMERIC)
+
+    order_fiscal_year = _nulls_last("fiscal_year")
+    order_title = _nulls_last("program__title")
+    order_department = _nulls_last("program__department__bureau", "program__department__name")
+    order_account = _nulls_last("account")
+    order_prior = _nulls_last("prior")
+    order_current = _nulls_last("current")
+    order_change = _nulls_last("change")
+    order_change_pct = _nulls_last("change_pct")
+    order_execution_rate = _nulls_last("execution_rate")
+    order_contract_end = _nulls_last("contract_end")
+
+    class Meta:
+        model = ProgramYear
+        fields = ()
+        template_name = "programs/_table.html"
+        attrs = {"class": "data list"}
+        empty_text = "조건에 맞는 사업이 없습니다."
+        # Explicit, so that the custom orderings below apply (bureau, department, title)
+        order_by = "department"
+        per_page = 50
+
+    def render_department(self, record: ProgramYear) -> str:
+        department = record.program.department
+        return format_html('<span class="bureau">{}</span> {}', department.bureau, department.name)
+
+    def render_change_pct(self, record: ProgramYear) -> str:
+        if record.prior == 0 and record.current:
+            return "순증"
+        return formatting.percent(self._change_pct(record)) or "—"
+
+    def value_change_pct(self, record: ProgramYear):
+        return self._change_pct(record)
+
+    def render_execution_rate(self, record: ProgramYear) -> str:
+        shown = formatting.percent(self._rate(record))
+        if not shown:
+            return ""
+        return format_html('{} <span class="note">({})</span>', shown, record.settled_year)
+
+    def value_execution_rate(self, record: ProgramYear):
+        return self._rate(record)
+
+    def render_contract_end(self, value) -> str:
+        return formatting.date(value)
+
+    def value_contract_end(self, value):
+        return value
+
+    @staticmethod
+    def _rate(record: ProgramYear):
+        return rate(record.settled_executed, record.settled_available)
+
+    @staticmethod
+    def _change_pct(record: ProgramYear):
+        return change_percent(record.prior, record.current)
+
+
+class ProgramYearExport(TableExport):
+    """CSV and XLSX only; the CSV starts with a byte-order mark so that Excel reads Korean."""
+
+    FORMATS_OFFERED = (TableExport.CSV, TableExport.XLSX)
+
+    @classmethod
+    def is_valid_format(cls, export_format: str | None) -> bool:
+        return export_format in cls.FORMATS_OFFERED
+
+    def export(self):
+        content = super().export()
+        if self.format == TableExport.CSV:
+            return "\ufeff" + content
+        return content
