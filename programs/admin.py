@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formatting
-from .checks import ERROR, check_document
-from .documents import DocumentError, export_document, store_documents
+from .checks import check_document
+from .documents import DocumentError, export_document, refresh_errors, store_documents
 from .forms import ConfirmImportForm, DocumentUploadForm
 from .imports import preview
 from .models import (
@@ -290,11 +290,11 @@ class ProgramYearAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        for finding in check_document(self._document(form.instance)):
-            if finding.severity == ERROR:
-                messages.warning(
-                    request, gettext("저장했지만 맞지 않는 항목이 있습니다: %s") % finding.message
-                )
+        refresh_errors([form.instance.pk])
+        form.instance.refresh_from_db(fields=["check_errors"])
+        for message in form.instance.check_errors:
+            warning = gettext("저장했지만 맞지 않는 항목이 있습니다: %s") % message
+            messages.warning(request, warning)
 
     @staticmethod
     def _document(year: ProgramYear) -> dict:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from .checks import ERROR, check_document
 from .models import (
     SETTLEMENT_COLUMNS,
     Activity,
@@ -449,5 +450,20 @@ def store_documents(documents: list) -> list[ProgramYear]:
     """Store the documents of one file: all or none. Errors name a document by its index."""
     with transaction.atomic():
         if len(documents) == 1:
-            return [store_document(documents[0])]
-        return [store_document(document, f"[{i}]") for i, document in enumerate(documents)]
+            years = [store_document(documents[0])]
+        else:
+            years = [store_document(doc, f"[{i}]") for i, doc in enumerate(documents)]
+        refresh_errors([year.pk for year in years])
+        return years
+
+
+def refresh_errors(year_ids: Iterable[int]) -> None:
+    """Recompute the stored error messages of these program years (after they change)."""
+    years = list(ProgramYear.objects.with_sections().filter(pk__in=list(year_ids)))
+    for year in years:
+        year.check_errors = [
+            finding.message
+            for finding in check_document(export_document(year))
+            if finding.severity == ERROR
+        ]
+    ProgramYear.objects.bulk_update(years, ["check_errors"], batch_size=500)

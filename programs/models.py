@@ -123,6 +123,9 @@ class ProgramYear(models.Model):
         help_text=_("계속이면 비움"),
     )
     delivery_method = models.CharField(_("사업수행방법"), max_length=300, blank=True)
+    # The messages of the identities this year breaks, kept so that pages listing many years
+    # need not check each; `checks.refresh_errors` rewrites it whenever the year is saved.
+    check_errors = models.JSONField(_("검사 오류"), default=list, blank=True, editable=False)
 
     objects = ProgramYearQuerySet.as_manager()
 
@@ -130,6 +133,7 @@ class ProgramYear(models.Model):
         verbose_name = _("연도별 사업설명서")
         verbose_name_plural = _("연도별 사업설명서")
         ordering = ("program__title", "-fiscal_year")
+        indexes = [models.Index(fields=["fiscal_year"], name="program_year_fiscal_year")]
         constraints = [
             models.UniqueConstraint(fields=("program", "fiscal_year"), name="program_year_unique"),
             models.CheckConstraint(
@@ -336,6 +340,7 @@ class Contract(Section):
     class Meta(Section.Meta):
         verbose_name = _("위탁 협약")
         verbose_name_plural = _("위탁 협약")
+        indexes = [models.Index(fields=["program_year", "end"], name="contract_end")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__lte=models.F("end")), name="contract_dates_ordered"

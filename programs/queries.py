@@ -30,7 +30,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from . import checks
-from .documents import export_document
 from .fields import partial_date_start
 from .models import BudgetLine, Contract, ProgramYear, Settlement
 
@@ -126,7 +125,7 @@ class Overview:
     lowest_rates: list[Settlement]
     contract_window: tuple[datetime.date, datetime.date]
     contracts_ending: list[Contract]
-    findings: list[tuple[ProgramYear, list[checks.Finding]]]
+    findings: list[tuple[ProgramYear, list[str]]]  # error messages
 
     @property
     def change(self) -> int | None:
@@ -179,8 +178,8 @@ def _add_change(rows: Iterable[dict]) -> list[dict]:
 
 def for_overview(year: int, today: datetime.date) -> Overview:
     """Everything the year overview shows. Queries: totals, bureaus, departments, categories,
-    increases, decreases, last settled year, lowest rates, contracts, and the year's documents
-    with their 11 sections for the checks (20 in all)."""
+    increases, decreases, last settled year, lowest rates, contracts, and the years with
+    errors (10 in all)."""
     years = ProgramYear.objects.filter(fiscal_year=year)
     totals = years.aggregate(
         programs=Count("pk", distinct=True),
@@ -232,15 +231,13 @@ def for_overview(year: int, today: datetime.date) -> Overview:
         .order_by("end", "program_year__program__title")
     )
 
-    findings = []
-    for program_year in years.with_sections().order_by("program__title"):
-        errors = [
-            finding
-            for finding in checks.check_document(export_document(program_year))
-            if finding.severity == checks.ERROR
-        ]
-        if errors:
-            findings.append((program_year, errors))
+    # Stored by documents.refresh_errors whenever a year changes: no document is checked here.
+    findings = [
+        (program_year, program_year.check_errors)
+        for program_year in years.exclude(check_errors=[])
+        .select_related("program")
+        .order_by("program__title")
+    ]
 
     return Overview(
         year=year,

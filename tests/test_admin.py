@@ -77,6 +77,8 @@ def test_saving_an_inconsistent_document_is_allowed_but_says_which_identity_fail
     assert BudgetLine.objects.get(program_year=year, category="민간위탁금").current == 2567216
     messages = [str(m) for m in response.context["messages"]]
     assert any("산출근거: 민간위탁금 항목 합계 2,577,216 ≠ 예산 2,567,216" in m for m in messages)
+    year.refresh_from_db()
+    assert "산출근거: 민간위탁금 항목 합계 2,577,216 ≠ 예산 2,567,216" in year.check_errors
 
 
 @pytest.mark.parametrize(

@@ -176,3 +176,19 @@ def test_export_command_round_trips_through_import(stored_samples, tmp_path):
     ProgramYear.objects.all().delete()
     call_command("import_documents", str(out))
     assert exported() == before
+
+
+def test_the_identities_a_stored_year_breaks_are_kept_with_it(sample_document):
+    sample_document["schedule"][1]["amount"] = 2500000
+    [year] = store_documents([sample_document])
+    year.refresh_from_db()
+    assert year.check_errors == ["추진일정: 예산집행금액 합계 3,219,000 ≠ 예산액(B) 3,296,216"]
+
+
+def test_reimporting_a_corrected_document_clears_its_errors(sample_document):
+    broken = copy.deepcopy(sample_document)
+    broken["schedule"][1]["amount"] = 2500000
+    store_documents([broken])
+    [year] = store_documents([sample_document])
+    year.refresh_from_db()
+    assert year.check_errors == []

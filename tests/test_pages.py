@@ -195,9 +195,8 @@ def test_overview_runs_a_constant_number_of_queries(
 ):
     make_program_years(count)
     # session, user, years; totals, bureaus, departments, categories, increases, decreases,
-    # last settled year, lowest rates, ending contracts; the year's documents and their
-    # 11 sections for the checks
-    with django_assert_max_num_queries(24):
+    # last settled year, lowest rates, ending contracts, years with stored errors
+    with django_assert_max_num_queries(13):
         html = page(user_client, reverse("programs:overview"))
     assert f'사업 수</dt><dd><a href="/programs/?year=2024">{count}</a>' in html
 
