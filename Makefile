@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 SAMPLES := $(wildcard samples/*.txt)
 
-.PHONY: run test setup format bench
+.PHONY: run test setup format bench bench-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,14 @@ bench: .make/requirements
 	rm -f .make/bench.sqlite3*
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench_import
+
+# Page server times and queries at a data size, in a scratch database made for that size:
+# make bench-pages PROGRAMS=5000 YEARS=5
+PROGRAMS ?= 500
+YEARS ?= 5
+PAGES_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench DJANGO_ALLOWED_HOSTS=testserver \
+	DATABASE_URL=sqlite:///$(CURDIR)/.make/bench-$(PROGRAMS)x$(YEARS).sqlite3
+bench-pages: .make/requirements
+	$(PAGES_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(PAGES_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(PAGES_ENV) $(BIN)/python manage.py bench --programs $(PROGRAMS) --years $(YEARS)

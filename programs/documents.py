@@ -141,6 +141,13 @@ NATIONAL_FIELDS = tuple(
     Field(column, int, attr=f"national_{column}") for column in SETTLEMENT_COLUMNS
 )
 TEXT_LIST_SECTIONS = (("activities", Activity), ("expected_effects", ExpectedEffect))
+SECTIONS = (
+    *(model for _key, model, _fields in ROW_SECTIONS),
+    *(model for _key, model in TEXT_LIST_SECTIONS),
+    CostItem,
+    LegalBasis,
+    Settlement,
+)
 
 # ---------------------------------------------------------------- export
 
@@ -198,6 +205,15 @@ def budget_total(lines: Iterable[BudgetLine]) -> dict:
 
 def export_document(year: ProgramYear) -> dict:
     """The JSON form of a stored year (use `ProgramYear.objects.with_sections()`)."""
+    return document_of(year, {model: list(_related(year, model).all()) for model in SECTIONS})
+
+
+def _related(year: ProgramYear, model: type[models.Model]):
+    return getattr(year, model._meta.get_field("program_year").remote_field.related_name)
+
+
+def document_of(year: ProgramYear, rows: dict[type[models.Model], list]) -> dict:
+    """The JSON form of a year and its section rows, in document order, saved or not."""
     document = {
         "format": FORMAT,
         "title": year.program.title,
@@ -205,21 +221,19 @@ def export_document(year: ProgramYear) -> dict:
         **_row_out(year, TOP_LEVEL),
         "funding": {"total": year.funding_total, **_row_out(year, FUNDING)},
         "period": _row_out(year, PERIOD),
-        "budget_total": budget_total(year.budget_lines.all()),
-        "cost_basis": _cost_basis_out(year.cost_items.all()),
+        "budget_total": budget_total(rows[BudgetLine]),
+        "cost_basis": _cost_basis_out(rows[CostItem]),
         "legal_basis": [
-            {"name": basis.name, "articles": basis.article_list} for basis in year.legal_bases.all()
+            {"name": basis.name, "articles": basis.article_list} for basis in rows[LegalBasis]
         ],
-        "settlements": [_settlement_out(settlement) for settlement in year.settlements.all()],
+        "settlements": [_settlement_out(settlement) for settlement in rows[Settlement]],
     }
     for key, model, fields in ROW_SECTIONS:
-        related = model._meta.get_field("program_year").remote_field.related_name
-        document[key] = [_row_out(row, fields) for row in getattr(year, related).all()]
-    for line, row in zip(year.budget_lines.all(), document["budget_summary"], strict=True):
+        document[key] = [_row_out(row, fields) for row in rows[model]]
+    for line, row in zip(rows[BudgetLine], document["budget_summary"], strict=True):
         row["change"], row["change_pct"] = line.change, line.change_pct
     for key, model in TEXT_LIST_SECTIONS:
-        related = model._meta.get_field("program_year").remote_field.related_name
-        document[key] = [entry.text for entry in getattr(year, related).all()]
+        document[key] = [entry.text for entry in rows[model]]
     return document
 
 
@@ -436,6 +450,7 @@ def store_document(document: object, path: str = "") -> ProgramYear:
     if stored:
         year.pk = stored.pk
     year.program = program
+    year.check_errors = errors_of(document_of(year, sections))
     year.save()
     for model, rows in sections.items():
         if stored:
@@ -453,17 +468,17 @@ def store_documents(documents: list) -> list[ProgramYear]:
             years = [store_document(documents[0])]
         else:
             years = [store_document(doc, f"[{i}]") for i, doc in enumerate(documents)]
-        refresh_errors([year.pk for year in years])
         return years
+
+
+def errors_of(document: dict) -> list[str]:
+    """The messages of the identities a document breaks."""
+    return [f.message for f in check_document(document) if f.severity == ERROR]
 
 
 def refresh_errors(year_ids: Iterable[int]) -> None:
     """Recompute the stored error messages of these program years (after they change)."""
     years = list(ProgramYear.objects.with_sections().filter(pk__in=list(year_ids)))
     for year in years:
-        year.check_errors = [
-            finding.message
-            for finding in check_document(export_document(year))
-            if finding.severity == ERROR
-        ]
+        year.check_errors = errors_of(export_document(year))
     ProgramYear.objects.bulk_update(years, ["check_errors"], batch_size=500)
