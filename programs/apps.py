@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
+
+    def ready(self) -> None:
+        from . import history  # noqa: F401  (connects the history signal receivers)
+        from .roles import sync_roles
+
+        # After `migrate`, and after `flush` (as tests that commit do): the role groups are
+        # data, and flush empties every table.
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="programs.sync_roles")

@@ -8,9 +8,11 @@ field by its path in the document (`budget_summary[2].prior`).
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from .checks import ERROR, check_document
 from .models import (
@@ -250,6 +252,9 @@ def _typed(value: object, kind: type, where: str) -> object:
     names = {int: "정수", str: "문자열", list: "목록", dict: "객체"}
     if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
         raise DocumentError(f"{where}: {names[kind]}이어야 합니다 (값: {value!r})")
+    if kind is str and "\x00" in value:
+        # PostgreSQL cannot store it, and no document has one.
+        raise DocumentError(f"{where}: 널 문자(\\x00)가 들어 있습니다")
     return value
 
 
@@ -296,8 +301,10 @@ def _validated(instance: models.Model, where: str, fields: Iterable[Field]) -> m
         )
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
+        key = keys.get(field, field)
+        # A key of "" is the value itself (an entry of a list of texts).
         raise DocumentError(
-            f"{_where(where, keys.get(field, field))}: {' '.join(messages)}"
+            f"{_where(where, key) if key else where}: {' '.join(messages)}"
         ) from None
     return instance
 
@@ -383,7 +390,7 @@ def _sections(document: dict, path: str) -> dict[type[models.Model], list[models
             _validated(
                 model(text=_typed(text, str, _where(_where(path, key), index))),
                 _where(_where(path, key), index),
-                (Field("text", str),),
+                (Field("", str, attr="text"),),
             )
             for index, text in enumerate(_list(document, key, path))
         ]
@@ -411,12 +418,27 @@ def _department(document: dict, path: str) -> tuple[str, str]:
     )
 
 
-def store_document(document: object, path: str = "") -> ProgramYear:
-    """Store one document, replacing what was stored for the same program and year.
+@dataclass
+class ReadDocument:
+    """A document read and validated, nothing stored: the year (without its program yet) and
+    each section's rows in document order."""
 
-    The key is the title, the department and the fiscal year. Call it inside a transaction:
-    it raises DocumentError before writing anything when the document is invalid.
-    """
+    title: str
+    department: tuple[str, str]
+    year: ProgramYear
+    sections: dict[type[models.Model], list[models.Model]]
+
+    def as_stored(self) -> dict[type[models.Model], list[models.Model]]:
+        """The rows in the order the database gives them back (settlements by year)."""
+        return self.sections | {Settlement: sorted(self.sections[Settlement], key=_settled_year)}
+
+
+def _settled_year(settlement: Settlement) -> int:
+    return settlement.year
+
+
+def read_document(document: object, path: str = "") -> ReadDocument:
+    """Type-check and validate a document; raise DocumentError naming the first bad field."""
     document = _typed(document, dict, path or "document")
     if document.get("format") != FORMAT:
         raise DocumentError(
@@ -434,40 +456,128 @@ def store_document(document: object, path: str = "") -> ProgramYear:
         **_values(_object(document, "funding", path), FUNDING, _where(path, "funding")),
         **_values(_object(document, "period", path), PERIOD, _where(path, "period")),
     )
-    fields = (Field("fiscal_year", int), *TOP_LEVEL, *FUNDING, *PERIOD)
+    fields = (
+        Field("fiscal_year", int),
+        *TOP_LEVEL,
+        *(Field(f"funding.{f.key}", f.kind, attr=f.model_attr) for f in FUNDING),
+        *(Field(f"period.{f.key}", f.kind, attr=f.model_attr) for f in PERIOD),
+    )
     _validated(year, path, fields)
     _validated(Program(title=title), path, (Field("title", str),))
     _validated(Department(bureau=bureau, name=department_name), _where(path, "officers[0]"), ())
-    sections = _sections(document, path)
+    return ReadDocument(title, (bureau, department_name), year, _sections(document, path))
 
+
+def document_department(document: object) -> tuple[str, str] | None:
+    """The (실·국, 부서) a document belongs to, None when it does not say validly."""
+    try:
+        return _department(_typed(document, dict, "document"), "")
+    except DocumentError:
+        return None
+
+
+def store_document(document: object, path: str = "", *, user=None, reason: str = "") -> ProgramYear:
+    """Store one document, replacing what was stored for the same program and year.
+
+    The key is the title, the department and the fiscal year. Call it inside a transaction:
+    it raises DocumentError before writing anything when the document is invalid. The change
+    is recorded in the year's history as made by `user`; a document identical to what is
+    stored changes nothing and records nothing.
+    """
+    read = read_document(document, path)
+    bureau, department_name = read.department
     # Plain lookups and creates: get_or_create's savepoints cost more than the rows here,
     # and the caller's transaction already makes the document all or nothing.
+    # A department or program the import makes is recorded by the year's history record
+    # (its document names both), not by records of their own: an import stays fast.
+    # What was just made has nothing under it yet: no lookup for that.
     department = Department.objects.filter(bureau=bureau, name=department_name).first()
-    department = department or Department.objects.create(bureau=bureau, name=department_name)
-    program = Program.objects.filter(title=title, department=department).first()
-    program = program or Program.objects.create(title=title, department=department)
-    stored = ProgramYear.objects.filter(program=program, fiscal_year=fiscal_year).first()
+    program = stored = None
+    if department is None:
+        department = Department(bureau=bureau, name=department_name)
+        department.save_without_historical_record()
+    else:
+        program = Program.objects.filter(title=read.title, department=department).first()
+    if program is None:
+        program = Program(title=read.title, department=department)
+        program.save_without_historical_record()
+    else:
+        stored = (
+            ProgramYear.objects.select_for_update()
+            .filter(program=program, fiscal_year=read.year.fiscal_year)
+            .first()
+        )
+    year = read.year
+    year.program = program
+    snapshot = document_of(year, read.as_stored())
     if stored:
         year.pk = stored.pk
-    year.program = program
-    year.check_errors = errors_of(document_of(year, sections))
-    year.save()
+        year.version = stored.version + 1
+        if snapshot == export_document(ProgramYear.objects.with_sections().get(pk=stored.pk)):
+            errors = errors_of(snapshot)
+            if stored.check_errors != errors:  # the checks themselves changed since
+                stored.check_errors = errors
+                stored.save_without_historical_record(update_fields=["check_errors"])
+            return stored
+    write_year(year, read.sections, snapshot, replace=bool(stored), user=user, reason=reason)
+    return year
+
+
+def write_year(
+    year: ProgramYear,
+    sections: dict[type[models.Model], list[models.Model]],
+    snapshot: dict,
+    *,
+    replace: bool,
+    user,
+    reason: str,
+) -> None:
+    """Save the year and put these rows in place of its sections; record the change."""
+    year.check_errors = errors_of(snapshot)
+    year.save_without_historical_record()
+    _record(year, snapshot, "~" if replace else "+", user, reason)
     for model, rows in sections.items():
-        if stored:
+        if replace:
             model.objects.filter(program_year=year).delete()
         for position, row in enumerate(rows):
             row.program_year_id, row.position = year.pk, position
         model.objects.bulk_create(rows)
-    return year
 
 
-def store_documents(documents: list) -> list[ProgramYear]:
+def _record(year: ProgramYear, snapshot: dict, history_type: str, user, reason: str) -> None:
+    """The year's history record of this change, written here rather than by simple-history's
+    post_save receiver, which costs twice as much: an import writes one per document."""
+    history = _history_model()
+    history._default_manager.create(
+        history_date=timezone.now(),
+        history_type=history_type,
+        history_user=user,
+        history_change_reason=reason or None,
+        document=snapshot,
+        **{name: getattr(year, name) for name in _HISTORY_FIELDS},
+    )
+
+
+_HISTORY_FIELDS = [
+    field.attname for field in ProgramYear._meta.concrete_fields if field.name != "check_errors"
+]
+
+
+@cache
+def _history_model() -> type[models.Model]:
+    return ProgramYear.revisions.model
+
+
+def store_documents(documents: list, *, user=None, reason: str = "") -> list[ProgramYear]:
     """Store the documents of one file: all or none. Errors name a document by its index."""
     with transaction.atomic():
         if len(documents) == 1:
-            years = [store_document(documents[0])]
+            years = [store_document(documents[0], user=user, reason=reason)]
         else:
-            years = [store_document(doc, f"[{i}]") for i, doc in enumerate(documents)]
+            years = [
+                store_document(doc, f"[{i}]", user=user, reason=reason)
+                for i, doc in enumerate(documents)
+            ]
         return years
 
 

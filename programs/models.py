@@ -9,12 +9,14 @@ never stored twice.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import MonthField, PartialDateField
 
@@ -22,6 +24,15 @@ MAX_AMOUNT = 10**15  # 천원: far above Seoul's whole budget, below any overflo
 NON_NEGATIVE = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)]
 SIGNED = [MinValueValidator(-MAX_AMOUNT), MaxValueValidator(MAX_AMOUNT)]
 YEAR = [MinValueValidator(1900), MaxValueValidator(2200)]
+MAX_POSITION = 100_000  # rows of a section: no document has more than a few hundred
+MAX_TEXT = 5000  # characters of a paragraph (개요, 목적, 실적): a document's is a few hundred
+
+
+def text_field(verbose_name: str, **kwargs) -> models.TextField:
+    """A paragraph: the length limit is on the form (max_length) and on import (validator)."""
+    return models.TextField(
+        verbose_name, max_length=MAX_TEXT, validators=[MaxLengthValidator(MAX_TEXT)], **kwargs
+    )
 
 
 def amount_field(verbose_name: str, *, signed: bool = False) -> models.BigIntegerField:
@@ -60,6 +71,15 @@ def difference(prior: int | None, current: int | None) -> int | None:
 class Department(models.Model):
     bureau = models.CharField(_("실·국"), max_length=100)
     name = models.CharField(_("부서"), max_length=100)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="edited_departments",
+        blank=True,
+        verbose_name=_("부서 편집자"),
+        help_text=_("이 부서의 사업설명서를 고칠 수 있는 사용자 (부서 편집자 역할이어야 함)"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["editors"])
 
     class Meta:
         verbose_name = _("부서")
@@ -79,6 +99,8 @@ class Program(models.Model):
         Department, models.PROTECT, related_name="programs", verbose_name=_("부서")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("사업")
         verbose_name_plural = _("사업")
@@ -97,6 +119,16 @@ class ProgramYearQuerySet(models.QuerySet):
         return self.select_related("program__department").prefetch_related(*SECTION_RELATIONS)
 
 
+class DocumentSnapshot(models.Model):
+    """Kept with each history record of a year: the whole document as it was then, sections
+    included, in its JSON form; differences and restores are made from it."""
+
+    document = models.JSONField(_("사업설명서 (JSON)"), default=dict)
+
+    class Meta:
+        abstract = True
+
+
 class ProgramYear(models.Model):
     """One year's program description: section 1 (basic facts) and section 3's single values."""
 
@@ -106,12 +138,12 @@ class ProgramYear(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"), validators=YEAR)
     account = models.CharField(_("회계"), max_length=100, blank=True)
     period_type = models.CharField(_("사업기간 구분"), max_length=50, blank=True)
-    overview = models.TextField(_("사업개요"), blank=True)
+    overview = text_field(_("사업개요"), blank=True)
     funding_national = amount_field(_("국비"))
     funding_city = amount_field(_("시비"))
     funding_district = amount_field(_("구비"))
     funding_other = amount_field(_("기타"))
-    purpose = models.TextField(_("사업목적"), blank=True)
+    purpose = text_field(_("사업목적"), blank=True)
     period_start_year = models.PositiveSmallIntegerField(
         _("사업기간 시작"), null=True, blank=True, validators=YEAR
     )
@@ -126,8 +158,17 @@ class ProgramYear(models.Model):
     # The messages of the identities this year breaks, kept so that pages listing many years
     # need not check each; `checks.refresh_errors` rewrites it whenever the year is saved.
     check_errors = models.JSONField(_("검사 오류"), default=list, blank=True, editable=False)
+    # Raised by one with every recorded change; a form carries the version it was read at, so
+    # that a save over someone else's newer one is refused (see `programs.locking`).
+    version = models.PositiveIntegerField(_("버전"), default=1, editable=False)
 
     objects = ProgramYearQuerySet.as_manager()
+    # Not `history`: that is the 추진경위 section (HistoryEvent.program_year related_name).
+    revisions = HistoricalRecords(
+        bases=[DocumentSnapshot],
+        excluded_fields=["check_errors"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("연도별 사업설명서")
@@ -183,7 +224,9 @@ class ProgramYear(models.Model):
 class Section(models.Model):
     """A row of a document section: belongs to one year, kept in document order."""
 
-    position = models.PositiveIntegerField(_("순서"), default=0)
+    position = models.PositiveIntegerField(
+        _("순서"), default=0, validators=[MaxValueValidator(MAX_POSITION)]
+    )
 
     class Meta:
         abstract = True
@@ -393,7 +436,7 @@ class PerformanceRecord(Section):
     year = models.PositiveSmallIntegerField(_("연도"), validators=YEAR)
     # Null, not "": the document distinguishes a record with no category label.
     category = models.CharField(_("구분"), max_length=100, blank=True, null=True)  # noqa: DJ001
-    text = models.TextField(_("실적"))
+    text = text_field(_("실적"))
 
     class Meta(Section.Meta):
         verbose_name = _("추진실적")

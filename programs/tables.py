@@ -1,10 +1,15 @@
 """The program list as a django-tables2 table: sortable in SQL, exported as shown."""
 
+import io
+
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2 import Column, Table
 from django_tables2.export import TableExport
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from tablib import Dataset
 
 from . import formatting
 from .models import ProgramYear
@@ -124,8 +129,22 @@ class ProgramYearTable(Table):
         return change_percent(record.prior, record.current)
 
 
+# What a spreadsheet takes for the start of a formula when it opens a file (OWASP: CSV
+# injection). Text from documents may start so; it must arrive as the text it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> object:
+    """A text cell that starts like a formula, prefixed with an apostrophe (shown as text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class ProgramYearExport(TableExport):
-    """CSV and XLSX only; the CSV starts with a byte-order mark so that Excel reads Korean."""
+    """CSV and XLSX only; the CSV starts with a byte-order mark so that Excel reads Korean.
+    Text never becomes a formula: in CSV it is prefixed (`csv_text`), in XLSX its cell is of
+    the text type (openpyxl would otherwise write a text starting with `=` as a formula)."""
 
     FORMATS_OFFERED = (TableExport.CSV, TableExport.XLSX)
 
@@ -134,7 +153,27 @@ class ProgramYearExport(TableExport):
         return export_format in cls.FORMATS_OFFERED
 
     def export(self):
-        content = super().export()
         if self.format == TableExport.CSV:
-            return "\ufeff" + content
-        return content
+            safe = Dataset(headers=self.dataset.headers, title=self.dataset.title)
+            for row in self.dataset:
+                safe.append([csv_text(value) for value in row])
+            return "\ufeff" + safe.export("csv")
+        return self._xlsx()
+
+    def _xlsx(self) -> bytes:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = self.dataset.title[:31]
+        sheet.append(self.dataset.headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in self.dataset:
+            sheet.append(list(row))
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()

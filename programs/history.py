@@ -1,0 +1,280 @@
+"""The history of program years: every change with who, when and what, and restoring one.
+
+Each history record of a year (django-simple-history's `HistoricalProgramYear`) keeps, besides
+the year's own fields, the whole document as it was then in its JSON form, sections included.
+One record per change, whether the change was to the year's own fields or to any of its
+sections' rows; what changed is the difference between a record's document and the one before.
+Imports and restores attach the document they have just built (no reading back); other saves
+and deletions read it from the database.
+"""
+
+import json
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from django.db import transaction
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
+
+from .documents import (
+    FUNDING,
+    PERIOD,
+    ROW_SECTIONS,
+    TOP_LEVEL,
+    DocumentError,
+    document_of,
+    errors_of,
+    export_document,
+    read_document,
+    write_year,
+)
+from .models import (
+    SETTLEMENT_COLUMNS,
+    CostItem,
+    LegalBasis,
+    Program,
+    ProgramYear,
+    Settlement,
+)
+
+# ---------------------------------------------------------------- recording
+
+
+@receiver(pre_delete, sender=ProgramYear)
+def _document_before_delete(sender, instance: ProgramYear, **kwargs) -> None:
+    """A deleted year's record keeps the document it had (its sections are deleted first)."""
+    if getattr(instance, "_history_document", None) is None:
+        instance._history_document = _stored_document(instance.pk)
+
+
+@receiver(pre_create_historical_record)
+def _keep_document(sender, instance, history_instance, **kwargs) -> None:
+    if not isinstance(instance, ProgramYear):
+        return
+    document = getattr(instance, "_history_document", None)
+    history_instance.document = document if document is not None else _stored_document(instance.pk)
+    history_type = getattr(instance, "_history_type", None)
+    if history_type:
+        history_instance.history_type = history_type
+
+
+@receiver(post_create_historical_record)
+def _forget_attribution(sender, instance, **kwargs) -> None:
+    # Said for this change only: a later save of the same object is another change.
+    for attribute in ("_history_document", "_history_type", "_change_reason"):
+        instance.__dict__.pop(attribute, None)
+
+
+def _stored_document(pk: int) -> dict:
+    return export_document(ProgramYear.objects.with_sections().get(pk=pk))
+
+
+def latest_document(pk: int) -> dict | None:
+    """The document of the year's latest history record (None: no record yet)."""
+    return (
+        ProgramYear.revisions.filter(id=pk)
+        .order_by("-history_date", "-history_id")
+        .values_list("document", flat=True)
+        .first()
+    )
+
+
+def record_change(year: ProgramYear, user, *, created: bool, reason: str = "") -> bool:
+    """After a year and its sections were saved (the admin): record what changed, raise the
+    version and refresh the stored errors. Nothing is recorded when nothing changed."""
+    stored = ProgramYear.objects.with_sections().get(pk=year.pk)
+    snapshot = export_document(stored)
+    errors = errors_of(snapshot)
+    if not created and latest_document(year.pk) == snapshot:
+        if stored.check_errors != errors:
+            stored.check_errors = errors
+            stored.save_without_historical_record(update_fields=["check_errors"])
+        year.check_errors = errors
+        return False
+    if not created:
+        stored.version += 1
+    stored.check_errors = errors
+    stored._history_document = snapshot
+    stored._history_type = "+" if created else "~"
+    stored._history_user = user
+    stored._change_reason = reason
+    stored.save(update_fields=["version", "check_errors"])
+    year.version, year.check_errors = stored.version, errors
+    return True
+
+
+def restore(year: ProgramYear, record, user) -> ProgramYear:
+    """Make the year again what the history record shows, sections included: a new change,
+    recorded as such. Raises DocumentError when that cannot be (the fiscal year is taken)."""
+    with transaction.atomic():
+        current = ProgramYear.objects.select_for_update().get(pk=year.pk)
+        read = read_document(record.document)
+        restored = read.year
+        restored.pk = current.pk
+        restored.version = current.version + 1
+        program_id = record.program_id
+        if not Program.objects.filter(pk=program_id).exists():
+            program_id = current.program_id
+        restored.program = Program.objects.get(pk=program_id)
+        taken = ProgramYear.objects.filter(program_id=program_id, fiscal_year=restored.fiscal_year)
+        if taken.exclude(pk=current.pk).exists():
+            raise DocumentError(
+                _("%(year)s년 사업설명서가 이미 있어 되돌릴 수 없습니다.")
+                % {"year": restored.fiscal_year}
+            )
+        snapshot = document_of(restored, read.as_stored())
+        reason = _("버전 %(version)s(으)로 되돌림") % {"version": record.version}
+        write_year(restored, read.sections, snapshot, replace=True, user=user, reason=reason)
+    return restored
+
+
+# ---------------------------------------------------------------- differences
+
+
+@dataclass(frozen=True)
+class Change:
+    where: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.before} → {self.after}"
+
+
+def _label(model, attr: str) -> str:
+    return str(model._meta.get_field(attr).verbose_name)
+
+
+SECTION_LABELS = {key: str(model._meta.verbose_name) for key, model, _fields in ROW_SECTIONS} | {
+    "cost_basis": str(CostItem._meta.verbose_name),
+    "legal_basis": str(LegalBasis._meta.verbose_name),
+    "activities": "사업내용",
+    "expected_effects": "기대효과",
+    "settlements": str(Settlement._meta.verbose_name),
+}
+SCALAR_LABELS = {
+    "title": "사업명",
+    "fiscal_year": _label(ProgramYear, "fiscal_year"),
+    **{field.key: _label(ProgramYear, field.model_attr) for field in TOP_LEVEL},
+    **{f"funding.{f.key}": _label(ProgramYear, f.model_attr) for f in FUNDING},
+    **{f"period.{f.key}": _label(ProgramYear, f.model_attr) for f in PERIOD},
+}
+FIELD_LABELS = {
+    key: {field.key: _label(model, field.model_attr) for field in fields}
+    for key, model, fields in ROW_SECTIONS
+} | {
+    "cost_basis": {
+        "category": _label(CostItem, "category"),
+        "name": _label(CostItem, "name"),
+        "amount_won": _label(CostItem, "amount_won"),
+    },
+    "legal_basis": {"name": _label(LegalBasis, "name"), "articles": _label(LegalBasis, "articles")},
+    "settlements": {
+        "year": _label(Settlement, "year"),
+        **{column: _label(Settlement, column) for column in SETTLEMENT_COLUMNS},
+    },
+}
+# Figures an identity determines: they change only with what they are computed from.
+DERIVED = {"format", "budget_total", "funding.total", "change", "change_pct"}
+BLANK = "(빈칸)"
+
+
+def shown(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return BLANK
+    if isinstance(value, bool):
+        return _("예") if value else _("아니요")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(shown(item) for item in value)
+    if isinstance(value, dict):
+        return " · ".join(shown(v) for k, v in value.items() if k not in DERIVED and v)
+    return str(value)
+
+
+def _flat(value: object, prefix: str = "") -> dict[str, object]:
+    """Paths to the plain values inside a document part: `items[2].children[0].amount_won`."""
+    if isinstance(value, dict):
+        flat = {}
+        for key, item in value.items():
+            flat |= _flat(item, f"{prefix}.{key}" if prefix else key)
+        return flat
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        flat = {}
+        for index, item in enumerate(value):
+            flat |= _flat(item, f"{prefix}[{index}]")
+        return flat
+    return {prefix: value}
+
+
+def _field_label(section: str, path: str) -> str:
+    labels = FIELD_LABELS.get(section, {})
+    parts = []
+    for part in path.split("."):
+        name, _bracket, index = part.partition("[")
+        if name == "items" and index:
+            parts.append(_("항목 %(n)s") % {"n": int(index.rstrip("]")) + 1})
+        elif name == "children" and index:
+            parts.append(_("하위 %(n)s") % {"n": int(index.rstrip("]")) + 1})
+        elif name == "national":
+            parts.append(_("국비"))
+        else:
+            parts.append(labels.get(name, name))
+    return " ".join(parts)
+
+
+def _rows(section: str, before: list, after: list) -> list[Change]:
+    label = SECTION_LABELS[section]
+    changes = []
+    matcher = SequenceMatcher(
+        a=[json.dumps(row, sort_keys=True) for row in before],
+        b=[json.dumps(row, sort_keys=True) for row in after],
+        autojunk=False,
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for offset in range(i2 - i1):
+                old, new = _flat(before[i1 + offset]), _flat(after[j1 + offset])
+                where = _("%(section)s %(row)s행") % {"section": label, "row": j1 + offset + 1}
+                for path in dict.fromkeys([*old, *new]):
+                    if path.rsplit(".", 1)[-1] in DERIVED or old.get(path) == new.get(path):
+                        continue
+                    changes.append(
+                        Change(
+                            f"{where} {_field_label(section, path)}".rstrip(),
+                            shown(old.get(path)),
+                            shown(new.get(path)),
+                        )
+                    )
+            continue
+        for index in range(i1, i2):
+            where = _("%(section)s %(row)s행 삭제") % {"section": label, "row": index + 1}
+            changes.append(Change(where, shown(before[index]), BLANK))
+        for index in range(j1, j2):
+            where = _("%(section)s %(row)s행 추가") % {"section": label, "row": index + 1}
+            changes.append(Change(where, BLANK, shown(after[index])))
+    return changes
+
+
+def changes(before: dict | None, after: dict) -> list[Change]:
+    """What differs between two documents of a year, field by field and row by row."""
+    before = before or {}
+    found = []
+    old_flat = _flat({k: v for k, v in before.items() if k not in SECTION_LABELS})
+    new_flat = _flat({k: v for k, v in after.items() if k not in SECTION_LABELS})
+    for path in dict.fromkeys([*new_flat, *old_flat]):
+        if path in DERIVED or path.split(".")[0] in DERIVED:
+            continue
+        if old_flat.get(path) != new_flat.get(path):
+            label = SCALAR_LABELS.get(path, path)
+            found.append(Change(label, shown(old_flat.get(path)), shown(new_flat.get(path))))
+    for section in SECTION_LABELS:
+        old_rows, new_rows = before.get(section) or [], after.get(section) or []
+        if old_rows != new_rows:
+            found += _rows(section, old_rows, new_rows)
+    return found

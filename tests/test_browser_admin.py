@@ -1,0 +1,123 @@
+"""The admin in a real browser under the Content-Security-Policy: its pages load without a
+console error (a refused script or style is one), and its scripts still work."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from programs import roles
+from programs.documents import store_documents
+from programs.models import Department, ProgramYear
+
+from .conftest import SAMPLES, load
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from .test_browser import LAUNCH_ARGS, Watch  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def admin_tab(live_server):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ko-KR")
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        tab.watch = Watch(tab, live_server.url)
+        yield context, tab
+        browser.close()
+
+
+@pytest.fixture
+def tab(admin_tab, live_server, transactional_db, django_user_model):
+    """Signed in as the budget office, with the samples stored."""
+    for path in SAMPLES:
+        store_documents([load(path)])
+    user = django_user_model.objects.create_user("office")
+    roles.assign(user, roles.BUDGET_OFFICE)
+    client = Client()
+    client.force_login(user)
+    context, tab = admin_tab
+    context.clear_cookies()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    tab.watch.clear()
+    return tab
+
+
+def visit(tab, live_server, url: str) -> None:
+    response = tab.goto(live_server.url + url, wait_until="load")
+    assert response.status == 200, url
+    assert "Content-Security-Policy" in response.headers or (
+        "content-security-policy" in response.headers
+    )
+
+
+def first_year() -> ProgramYear:
+    return ProgramYear.objects.order_by("pk").first()
+
+
+PAGES = {
+    "index": lambda: reverse("admin:index"),
+    "changelist": lambda: reverse("admin:programs_programyear_changelist"),
+    "change": lambda: reverse("admin:programs_programyear_change", args=[first_year().pk]),
+    "add": lambda: reverse("admin:programs_programyear_add"),
+    "history": lambda: reverse("admin:programs_programyear_history", args=[first_year().pk]),
+    "import": lambda: reverse("admin:programs_programyear_import"),
+    "department": lambda: reverse(
+        "admin:programs_department_change", args=[Department.objects.first().pk]
+    ),
+    "users": lambda: reverse("admin:auth_user_changelist"),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_admin_pages_load_without_a_console_error(tab, live_server, name):
+    visit(tab, live_server, PAGES[name]())
+    assert tab.watch.problems == []
+    assert tab.watch.outside == []
+
+
+def test_the_change_page_adds_a_row_and_saves(tab, live_server):
+    year = first_year()
+    visit(tab, live_server, reverse("admin:programs_programyear_change", args=[year.pk]))
+    rows = tab.locator("#activities-group tbody tr.form-row:not(.empty-form)")
+    before = rows.count()
+    tab.locator("#activities-group .add-row a").click()  # inlines.js adds a row
+    assert rows.count() == before + 1
+    tab.locator(f"#id_activities-{before}-text").fill("브라우저에서 더한 사업내용")
+    tab.locator(f"#id_activities-{before}-position").fill(str(before))
+    with tab.expect_navigation():
+        tab.locator('input[name="_continue"]').click()
+    assert tab.watch.problems == []
+    assert year.activities.filter(text="브라우저에서 더한 사업내용").exists()
+    year.refresh_from_db()
+    assert year.version == 2
+
+
+def test_the_program_picker_searches(tab, live_server):
+    visit(tab, live_server, reverse("admin:programs_programyear_add"))
+    tab.locator(".field-program .select2-selection").click()  # autocomplete.js (Select2)
+    tab.locator(".select2-search__field").fill("도시")
+    option = tab.locator(".select2-results__option", has_text="도시농업 활성화 지원")
+    option.wait_for()
+    assert tab.watch.problems == []
