@@ -39,6 +39,14 @@ class Column:
     wrap: bool = False
 
 
+def text_not_formulas(sheet: Worksheet) -> None:
+    """Cells openpyxl took for formulas (text starting with `=`) written back as the text."""
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _sheet(
     workbook: Workbook,
     title: str,
@@ -58,6 +66,7 @@ def _sheet(
         sheet.append(list(total))
         for cell in sheet[sheet.max_row]:
             cell.font = TOTAL_FONT
+    text_not_formulas(sheet)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width

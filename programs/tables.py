@@ -14,6 +14,7 @@ from tablib import Dataset
 from . import formatting
 from .models import ProgramYear
 from .queries import change_percent, rate
+from .spreadsheets import text_not_formulas
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -169,10 +170,7 @@ class ProgramYearExport(TableExport):
             cell.font = Font(bold=True)
         for row in self.dataset:
             sheet.append(list(row))
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
+        text_not_formulas(sheet)
         sheet.freeze_panes = "A2"
         buffer = io.BytesIO()
         workbook.save(buffer)

@@ -327,11 +327,6 @@ def assert_no_formulas(content: bytes) -> None:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate}: {cell.value}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="programs/spreadsheets.py (the report workbooks) writes a text starting with `=` "
-    "as a formula; openpyxl needs `cell.data_type = 's'` for such text cells (as tables.py does)",
-)
 def test_report_workbooks_write_formula_like_text_as_text(admin_client, stored_hostile):
     year, _document = stored_hostile
     for url in (
