@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import formatting
 from .checks import check_document
-from .documents import DocumentError, export_document, refresh_errors, store_documents
+from .documents import DocumentError, export_document, refresh_derived, store_documents
 from .forms import ConfirmImportForm, DocumentUploadForm
 from .imports import preview
 from .models import (
@@ -187,7 +187,7 @@ class SettlementInline(admin.StackedInline):
 
 @admin.register(ProgramYear)
 class ProgramYearAdmin(admin.ModelAdmin):
-    list_display = ("program", "fiscal_year", "department", "account", "budget_current")
+    list_display = ("program", "fiscal_year", "department", "account", "budget_display")
     list_filter = (
         "fiscal_year",
         "program__department__bureau",
@@ -195,6 +195,8 @@ class ProgramYearAdmin(admin.ModelAdmin):
         "account",
     )
     list_select_related = ("program__department",)
+    # Counting every year a second time for "show all" costs more than the page itself.
+    show_full_result_count = False
     search_fields = ("program__title", "program__department__name", "program__department__bureau")
     autocomplete_fields = ("program",)
     readonly_fields = ("funding_total_display", "budget_total_display", "findings_display")
@@ -244,16 +246,13 @@ class ProgramYearAdmin(admin.ModelAdmin):
         SettlementInline,
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_budget_current=Sum("budget_lines__current"))
-
     @admin.display(description=_("부서"), ordering="program__department__name")
     def department(self, year: ProgramYear) -> Department:
         return year.program.department
 
-    @admin.display(description=_("예산액(천원)"), ordering="_budget_current")
-    def budget_current(self, year: ProgramYear) -> str:
-        return formatting.amount(year._budget_current)
+    @admin.display(description=_("예산액(천원)"), ordering="budget_current")
+    def budget_display(self, year: ProgramYear) -> str:
+        return formatting.amount(year.budget_current)
 
     @admin.display(description=_("사업비 총액(천원)"))
     def funding_total_display(self, year: ProgramYear) -> str:
@@ -290,7 +289,7 @@ class ProgramYearAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        refresh_errors([form.instance.pk])
+        refresh_derived([form.instance.pk])
         form.instance.refresh_from_db(fields=["check_errors"])
         for message in form.instance.check_errors:
             warning = gettext("저장했지만 맞지 않는 항목이 있습니다: %s") % message

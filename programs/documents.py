@@ -205,7 +205,11 @@ def budget_total(lines: Iterable[BudgetLine]) -> dict:
 
 def export_document(year: ProgramYear) -> dict:
     """The JSON form of a stored year (use `ProgramYear.objects.with_sections()`)."""
-    return document_of(year, {model: list(_related(year, model).all()) for model in SECTIONS})
+    return document_of(year, _rows(year))
+
+
+def _rows(year: ProgramYear) -> dict[type[models.Model], list]:
+    return {model: list(_related(year, model).all()) for model in SECTIONS}
 
 
 def _related(year: ProgramYear, model: type[models.Model]):
@@ -450,7 +454,7 @@ def store_document(document: object, path: str = "") -> ProgramYear:
     if stored:
         year.pk = stored.pk
     year.program = program
-    year.check_errors = errors_of(document_of(year, sections))
+    set_derived(year, sections)
     year.save()
     for model, rows in sections.items():
         if stored:
@@ -471,14 +475,33 @@ def store_documents(documents: list) -> list[ProgramYear]:
         return years
 
 
-def errors_of(document: dict) -> list[str]:
-    """The messages of the identities a document breaks."""
-    return [f.message for f in check_document(document) if f.severity == ERROR]
+DERIVED_FIELDS = (
+    "check_errors",
+    "budget_prior",
+    "budget_current",
+    "settled_year",
+    "settled_executed",
+    "settled_available",
+    "contract_end",
+)
 
 
-def refresh_errors(year_ids: Iterable[int]) -> None:
-    """Recompute the stored error messages of these program years (after they change)."""
+def set_derived(year: ProgramYear, rows: dict[type[models.Model], list]) -> None:
+    """Fill the year's kept figures from its rows: totals, last settlement, errors."""
+    totals = budget_total(rows[BudgetLine])
+    year.budget_prior, year.budget_current = totals["prior"], totals["current"]
+    last = max(rows[Settlement], key=lambda settlement: settlement.year, default=None)
+    year.settled_year = last.year if last else None
+    year.settled_executed = last.executed if last else None
+    year.settled_available = last.available_or_derived if last else None
+    year.contract_end = max((contract.end for contract in rows[Contract]), default=None)
+    document = document_of(year, rows)
+    year.check_errors = [f.message for f in check_document(document) if f.severity == ERROR]
+
+
+def refresh_derived(year_ids: Iterable[int]) -> None:
+    """Recompute the kept figures of these program years from what is stored (after edits)."""
     years = list(ProgramYear.objects.with_sections().filter(pk__in=list(year_ids)))
     for year in years:
-        year.check_errors = errors_of(export_document(year))
-    ProgramYear.objects.bulk_update(years, ["check_errors"], batch_size=500)
+        set_derived(year, _rows(year))
+    ProgramYear.objects.bulk_update(years, DERIVED_FIELDS, batch_size=500)

@@ -123,9 +123,16 @@ class ProgramYear(models.Model):
         help_text=_("계속이면 비움"),
     )
     delivery_method = models.CharField(_("사업수행방법"), max_length=300, blank=True)
-    # The messages of the identities this year breaks, kept so that pages listing many years
-    # need not check each; `checks.refresh_errors` rewrites it whenever the year is saved.
+    # Kept from the sections so that pages listing thousands of years need neither check each
+    # document nor sum its rows: `documents.refresh_derived` rewrites them whenever the year
+    # or a section changes, and an import sets them as it stores the rows.
     check_errors = models.JSONField(_("검사 오류"), default=list, blank=True, editable=False)
+    budget_prior = models.BigIntegerField(_("전년도 예산 합계"), null=True, editable=False)
+    budget_current = models.BigIntegerField(_("예산 합계"), null=True, editable=False)
+    settled_year = models.PositiveSmallIntegerField(_("최근 결산 연도"), null=True, editable=False)
+    settled_executed = models.BigIntegerField(_("최근 결산 집행액"), null=True, editable=False)
+    settled_available = models.BigIntegerField(_("최근 결산 예산현액"), null=True, editable=False)
+    contract_end = models.DateField(_("마지막 협약 종료"), null=True, editable=False)
 
     objects = ProgramYearQuerySet.as_manager()
 
@@ -133,7 +140,10 @@ class ProgramYear(models.Model):
         verbose_name = _("연도별 사업설명서")
         verbose_name_plural = _("연도별 사업설명서")
         ordering = ("program__title", "-fiscal_year")
-        indexes = [models.Index(fields=["fiscal_year"], name="program_year_fiscal_year")]
+        indexes = [
+            models.Index(fields=["fiscal_year"], name="program_year_fiscal_year"),
+            models.Index(fields=["account"], name="program_year_account"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=("program", "fiscal_year"), name="program_year_unique"),
             models.CheckConstraint(
@@ -222,6 +232,7 @@ class BudgetLine(Section):
     class Meta(Section.Meta):
         verbose_name = _("예산 총괄")
         verbose_name_plural = _("예산 총괄")
+        indexes = [models.Index(fields=["category"], name="budget_line_category")]
         constraints = [
             models.UniqueConstraint(
                 fields=("program_year", "category"), name="budget_line_unique_category"

@@ -23,7 +23,6 @@ from django.db.models import (
     Max,
     OuterRef,
     QuerySet,
-    Subquery,
     Sum,
     When,
 )
@@ -48,12 +47,6 @@ def fiscal_years() -> list[int]:
     )
 
 
-def _budget_sum(column: str) -> Subquery:
-    lines = BudgetLine.objects.filter(program_year=OuterRef("pk")).order_by()
-    total = lines.values("program_year").annotate(total=Sum(column)).values("total")
-    return Subquery(total)
-
-
 def _available() -> Coalesce:
     """예산현액 as stated, else as the identity gives it: 최종예산 + 전년이월 + 예산변경."""
     return Coalesce("available", F("final_budget") + F("carried_in") + F("budget_change"))
@@ -75,25 +68,15 @@ def change_percent(prior: int | None, current: int | None) -> Decimal | None:
 def for_list() -> QuerySet:
     """Program years with their budget totals, change, last execution rate and contract end.
 
-    One row per program year; every figure is a subquery, so rows never multiply and every
-    column can be sorted in SQL.
+    One row per program year. The totals, the last settlement and the contract end are kept
+    on the year (`documents.refresh_derived`), so every column sorts in SQL without
+    touching the section tables.
     """
-    latest = Settlement.objects.filter(program_year=OuterRef("pk")).order_by("-year")
     return (
         ProgramYear.objects.select_related("program__department")
-        .annotate(prior=_budget_sum("prior"), current=_budget_sum("current"))
+        .annotate(prior=F("budget_prior"), current=F("budget_current"))
         .annotate(
             change=F("current") - F("prior"),
-            settled_year=Subquery(latest.values("year")[:1]),
-            settled_executed=Subquery(latest.values("executed")[:1]),
-            settled_available=Subquery(latest.annotate(a=_available()).values("a")[:1]),
-            contract_end=Subquery(
-                Contract.objects.filter(program_year=OuterRef("pk"))
-                .order_by("-end")
-                .values("end")[:1]
-            ),
-        )
-        .annotate(
             change_pct=Case(
                 When(prior=0, then=None),
                 default=ExpressionWrapper(F("change") * 100.0 / F("prior"), FloatField()),
@@ -161,9 +144,7 @@ def contract_window(year: int, today: datetime.date) -> tuple[datetime.date, dat
 
 def _with_totals(rows: QuerySet) -> QuerySet:
     return rows.annotate(
-        programs=Count("pk", distinct=True),
-        prior=Sum("budget_lines__prior"),
-        current=Sum("budget_lines__current"),
+        programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
     )
 
 
@@ -182,9 +163,7 @@ def for_overview(year: int, today: datetime.date) -> Overview:
     errors (10 in all)."""
     years = ProgramYear.objects.filter(fiscal_year=year)
     totals = years.aggregate(
-        programs=Count("pk", distinct=True),
-        prior=Sum("budget_lines__prior"),
-        current=Sum("budget_lines__current"),
+        programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
     )
     bureau = "program__department__bureau"
     bureaus = _with_totals(years.values(bureau).order_by()).order_by("-current", bureau)
@@ -231,7 +210,7 @@ def for_overview(year: int, today: datetime.date) -> Overview:
         .order_by("end", "program_year__program__title")
     )
 
-    # Stored by documents.refresh_errors whenever a year changes: no document is checked here.
+    # Kept by documents.refresh_derived whenever a year changes: no document is checked here.
     findings = [
         (program_year, program_year.check_errors)
         for program_year in years.exclude(check_errors=[])
