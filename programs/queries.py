@@ -33,6 +33,7 @@ from .fields import partial_date_start
 from .models import BudgetLine, Contract, ProgramYear, Settlement
 
 TOP = 5  # rows in each "largest …" / "lowest …" list of the overview
+CONTRACTS_SHOWN = 20  # contracts ending soonest shown on the overview
 
 
 # ---------------------------------------------------------------- shared shapes
@@ -108,6 +109,7 @@ class Overview:
     lowest_rates: list[Settlement]
     contract_window: tuple[datetime.date, datetime.date]
     contracts_ending: list[Contract]
+    contracts_ending_count: int
     findings: list[tuple[ProgramYear, list[str]]]  # error messages
 
     @property
@@ -201,13 +203,18 @@ def for_overview(year: int, today: datetime.date) -> Overview:
 
     window = contract_window(year, today)
     later = Contract.objects.filter(program_year=OuterRef("program_year"), end__gt=OuterRef("end"))
-    contracts_ending = list(
+    ending = (
         Contract.objects.filter(
             program_year__fiscal_year=year, end__gte=window[0], end__lt=window[1]
         )
         .exclude(Exists(later))
         .select_related("program_year__program__department")
         .order_by("end", "program_year__program__title")
+    )
+    # A city year can end hundreds of contracts: show the soonest, count the rest.
+    contracts_ending = list(ending[:CONTRACTS_SHOWN])
+    contracts_ending_count = (
+        ending.count() if len(contracts_ending) == CONTRACTS_SHOWN else len(contracts_ending)
     )
 
     # Kept by documents.refresh_derived whenever a year changes: no document is checked here.
@@ -232,6 +239,7 @@ def for_overview(year: int, today: datetime.date) -> Overview:
         lowest_rates=lowest_rates,
         contract_window=window,
         contracts_ending=contracts_ending,
+        contracts_ending_count=contracts_ending_count,
         findings=findings,
     )
 

@@ -561,3 +561,12 @@ def test_program_page_runs_a_constant_number_of_queries(
     # budgets from 2024 − count (the oldest document's A) to 2024, settlements from 2020
     labels = chart_data(html, "trend-chart-data")["labels"]
     assert labels == [str(year) for year in range(min(2020, 2024 - count), 2025)]
+
+
+def test_overview_shows_the_soonest_ending_contracts_and_counts_the_rest(
+    user_client, make_program_years
+):
+    make_program_years(23)
+    html = page(user_client, reverse("programs:overview") + "?year=2024")
+    assert html.count("2021.1.23~2024.1.22") == 20
+    assert "모두 23건 중 종료일이 가까운 20건" in html
