@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -262,13 +261,12 @@ class ProgramYearAdmin(admin.ModelAdmin):
     def budget_total_display(self, year: ProgramYear) -> str:
         if not year.pk:
             return ""
-        totals = year.budget_lines.aggregate(prior=Sum("prior"), current=Sum("current"))
         return format_html(
             "{} {} → {} {}",
             _("전년도"),
-            formatting.amount(totals["prior"]),
+            formatting.amount(year.budget_prior),
             _("당해연도"),
-            formatting.amount(totals["current"]),
+            formatting.amount(year.budget_current),
         )
 
     @admin.display(description=_("검사 결과"))
