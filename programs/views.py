@@ -1,17 +1,20 @@
-"""The dashboard: the year overview, the program list and the program page."""
+"""The dashboard: the year overview, the program list and the program page; the printed
+reports and Excel workbooks of a program, a department and a bureau."""
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import checks, formatting, queries
+from . import checks, formatting, queries, reports, spreadsheets
 from .documents import export_document
 from .filters import ProgramYearFilter
-from .models import Program, ProgramYear
+from .models import Department, Program, ProgramYear
 from .tables import ProgramYearExport, ProgramYearTable
 
 
@@ -242,3 +245,148 @@ def _timeline_caption(timeline: queries.Timeline) -> str:
     elif len(timeline.contracts) > 1:
         parts.append("협약은 공백이나 중복 없이 이어집니다.")
     return " ".join(parts)
+
+
+# ---------------------------------------------------------------- printed reports and Excel
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _program_report(request: HttpRequest, pk: int) -> tuple[reports.ProgramReport, list[int]]:
+    """The chosen year's report and the years there are. Queries: the program, its years
+    and their 11 sections."""
+    program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
+    program_years = reports.documents_of(Q(program=program))
+    if not program_years:
+        raise Http404("이 사업의 사업설명서가 없습니다.")
+    years = reports.years_of(program_years)
+    year = _chosen_year(request, years)
+    return reports.program_report(program_years, year, timezone.localdate()), years
+
+
+def program_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The year's program description on A4, section by section as the document numbers them."""
+    report, years = _program_report(request, pk)
+    program, year = report.program, report.fiscal_year
+    detail_url = f"{reverse('programs:detail', args=[pk])}?year={year}"
+    department = reverse("programs:department_report", args=[program.department_id])
+    return render(
+        request,
+        "programs/report.html",
+        {
+            "report": report,
+            "xlsx_url": f"{reverse('programs:xlsx', args=[pk])}?year={year}",
+            "links": [
+                ("사업 페이지로", detail_url),
+                (f"{program.department.name} 보고서", f"{department}?year={year}"),
+            ],
+            "year_picker": _year_picker(reverse("programs:report", args=[pk]), years, year),
+            "breadcrumbs": [
+                ("연도 개요", f"{reverse('programs:overview')}?year={year}"),
+                (f"{program.title} ({year})", detail_url),
+                ("인쇄용 보고서", None),
+            ],
+        },
+    )
+
+
+def program_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The year's program description as a workbook, one sheet per section."""
+    report, _years = _program_report(request, pk)
+    content = spreadsheets.program_workbook(report)
+    return _xlsx(content, f"{report.program.title} {report.fiscal_year}.xlsx")
+
+
+def _group_report(
+    request: HttpRequest, bureau: str, department: str | None, scope: Q
+) -> tuple[reports.GroupReport, list[int]]:
+    """The chosen year's bundle and the years there are. Queries: every year of the programs
+    in scope and their 11 sections, the summary rows and the totals."""
+    program_years = reports.documents_of(scope)
+    if not program_years:
+        raise Http404("사업설명서가 없습니다.")
+    years = reports.years_of(program_years)
+    year = _chosen_year(request, years)
+    report = reports.group_report(
+        bureau, department, scope, program_years, year, timezone.localdate()
+    )
+    return report, years
+
+
+def _render_group(
+    request: HttpRequest,
+    report: reports.GroupReport,
+    years: list[int],
+    urls: tuple[str, str],
+    params: dict[str, str],
+) -> HttpResponse:
+    """The bundle page; `urls` are the report's and its workbook's, `params` what names the
+    group in their query (besides the year)."""
+    report_url, xlsx_url = urls
+    query = urlencode(params | {"year": report.year})
+    overview = f"{reverse('programs:overview')}?year={report.year}"
+    links = [("연도 개요로", overview)]
+    if not report.is_bureau:
+        bureau = urlencode({"name": report.bureau, "year": report.year})
+        links.append((f"{report.bureau} 보고서", f"{reverse('programs:bureau_report')}?{bureau}"))
+    return render(
+        request,
+        "programs/report_group.html",
+        {
+            "report": report,
+            "xlsx_url": f"{xlsx_url}?{query}",
+            "links": links,
+            "year_picker": _year_picker(report_url, years, report.year)
+            | {"hidden": list(params.items())},
+            "breadcrumbs": [
+                ("연도 개요", overview),
+                (f"{report.title} 보고서 ({report.year})", None),
+            ],
+        },
+    )
+
+
+def department_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every program of a department in a year: the summary, then each document."""
+    department = get_object_or_404(Department, pk=pk)
+    scope = Q(program__department=department)
+    report, years = _group_report(request, department.bureau, department.name, scope)
+    urls = (
+        reverse("programs:department_report", args=[pk]),
+        reverse("programs:department_xlsx", args=[pk]),
+    )
+    return _render_group(request, report, years, urls, {})
+
+
+def department_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(Department, pk=pk)
+    scope = Q(program__department=department)
+    report, _years = _group_report(request, department.bureau, department.name, scope)
+    return _xlsx(spreadsheets.group_workbook(report), f"{department.name} {report.year}.xlsx")
+
+
+def _bureau(request: HttpRequest) -> str:
+    name = request.GET.get("name", "").strip()
+    if not name:
+        raise Http404("실·국 이름(name)이 없습니다.")
+    return name
+
+
+def bureau_report(request: HttpRequest) -> HttpResponse:
+    """Every program of a bureau (실·국) in a year: the summary, then each document."""
+    name = _bureau(request)
+    report, years = _group_report(request, name, None, Q(program__department__bureau=name))
+    urls = (reverse("programs:bureau_report"), reverse("programs:bureau_xlsx"))
+    return _render_group(request, report, years, urls, {"name": name})
+
+
+def bureau_xlsx(request: HttpRequest) -> HttpResponse:
+    name = _bureau(request)
+    report, _years = _group_report(request, name, None, Q(program__department__bureau=name))
+    return _xlsx(spreadsheets.group_workbook(report), f"{name} {report.year}.xlsx")

@@ -1,8 +1,11 @@
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from programs.documents import store_documents
 
@@ -43,3 +46,59 @@ def make_program_years(db, sample_document):
         return store_documents(documents)
 
     return make
+
+
+# ---------------------------------------------------------------- browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+# See /work/shared/PITFALLS.md: Debian's Chromium, headless, with nothing going out.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright's sync API, one per test module: two sync
+    Playwright instances cannot run in one thread at once, so it ends with its module."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # Playwright's sync API runs an event loop in this thread; live_server's ORM calls are
+    # still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def signed_in(live_server, django_user_model):
+    """A function that signs a browser context in to live_server as a new staff member."""
+
+    def sign_in(context, username: str = "kim") -> None:
+        client = Client()
+        client.force_login(django_user_model.objects.create_user(username, is_staff=True))
+        context.clear_cookies()
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return sign_in

@@ -6,13 +6,14 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import checks, formatting, queries
+from .. import checks, formatting, queries, reports
 
 register = template.Library()
 
 register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
 register.filter("docdate", formatting.date)
+register.filter("execution_rate", reports.execution_rate)
 
 SEVERITY_LABELS = {checks.ERROR: "오류", checks.WARNING: "주의", checks.INFO: "참고"}
 SECTION_LABELS = {

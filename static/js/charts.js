@@ -37,6 +37,14 @@
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
 
+  /* Paper shows a canvas at about twice a screen's density: print at 2x at least. Pages made
+     for paper (.report) draw at that density from the start, so they print as they look. */
+  var PAPER_RATIO = Math.max(window.devicePixelRatio || 1, 2);
+  var paperPage = document.querySelector(".report") !== null;
+  if (paperPage) {
+    Chart.defaults.devicePixelRatio = PAPER_RATIO;
+  }
+
   /* Horizontal bars need room per label: grow the box with the number of rows. */
   function fitHeight(canvas, rows, perRow, extra) {
     var box = canvas.parentNode;
@@ -327,5 +335,24 @@
       return;
     }
     new Chart(canvas, build(canvas, JSON.parse(source.textContent)));
+  });
+
+  /* Chart.js does not resize for print by itself: redraw every chart at its printed size and
+     density before printing, and back after. With animation off (above) each redraw is
+     complete at once. Chromium fires `beforeprint` and also switches `matchMedia("print")`. */
+  function redraw(forPaper) {
+    Object.values(Chart.instances).forEach(function (chart) {
+      chart.options.devicePixelRatio = forPaper || paperPage ? PAPER_RATIO : undefined;
+      chart.resize();
+    });
+  }
+  window.addEventListener("beforeprint", function () {
+    redraw(true);
+  });
+  window.addEventListener("afterprint", function () {
+    redraw(false);
+  });
+  window.matchMedia("print").addEventListener("change", function (event) {
+    redraw(event.matches);
   });
 })();

@@ -1,0 +1,369 @@
+"""Reports as Excel workbooks (openpyxl): a program year, one sheet per section in document
+order; a department's or bureau's year, a summary sheet with totals.
+
+Amounts are numbers, shown as the documents print them (`#,##0;△#,##0`); years are numbers
+without separators. Every sheet is one table: a header row, then one row per entry, so that
+staff can filter and sort it; a `계` row, where the document has one, comes last.
+"""
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .models import SETTLEMENT_COLUMNS, Settlement
+from .queries import change_percent
+from .reports import GroupReport, ProgramReport, execution_rate
+
+AMOUNT = "#,##0;△#,##0"
+PERCENT = "0.0;△0.0"
+WHOLE_PERCENT = "0;△0"  # 증감률 as the document prints it
+YEAR = "0"
+DATE = "yyyy-mm-dd"
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E3E7EC")
+TOTAL_FONT = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    number_format: str | None = None
+    width: int = 14
+    wrap: bool = False
+
+
+def _sheet(
+    workbook: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence],
+    *,
+    total: Sequence | None = None,
+) -> Worksheet:
+    sheet = workbook.create_sheet(title)
+    sheet.append([column.header for column in columns])
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for row in rows:
+        sheet.append(list(row))
+    last_data_row = sheet.max_row
+    if total is not None:
+        sheet.append(list(total))
+        for cell in sheet[sheet.max_row]:
+            cell.font = TOTAL_FONT
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if column.number_format:
+                cell.number_format = column.number_format
+            if column.wrap:
+                cell.alignment = WRAP
+    sheet.freeze_panes = "A2"
+    if last_data_row > 1:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_data_row}"
+    return sheet
+
+
+def _content(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _new_workbook(title: str) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = title
+    workbook.properties.creator = "budget-site"
+    return workbook
+
+
+# ---------------------------------------------------------------- one program year
+
+
+def program_workbook(report: ProgramReport) -> bytes:
+    year = report.year
+    fiscal_year = report.fiscal_year
+    program = report.program
+    workbook = _new_workbook(f"{program.title} {fiscal_year}년 사업설명서")
+
+    facts = _sheet(
+        workbook,
+        "1 사업개요",
+        [Column("항목", width=18), Column("값", width=60, wrap=True), Column("단위", width=8)],
+        [
+            ("사업명", program.title, ""),
+            ("회계연도", fiscal_year, ""),
+            ("실·국", program.department.bureau, ""),
+            ("부서", program.department.name, ""),
+            ("회계", year.account, ""),
+            ("사업기간 구분", year.period_type, ""),
+            ("사업개요", year.overview, ""),
+            ("사업비 총액", year.funding_total, "천원"),
+            ("국비", year.funding_national, "천원"),
+            ("시비", year.funding_city, "천원"),
+            ("구비", year.funding_district, "천원"),
+            ("기타", year.funding_other, "천원"),
+        ],
+    )
+    # One column holds text, a year and amounts: format the cells by their row.
+    facts["B3"].number_format = YEAR
+    for row in range(9, 14):
+        facts[f"B{row}"].number_format = AMOUNT
+
+    _sheet(
+        workbook,
+        "1 사업 담당자",
+        [
+            Column("실·국", width=20),
+            Column("부서명", width=18),
+            Column("과장", width=10),
+            Column("과장 전화", width=12),
+            Column("팀장", width=10),
+            Column("팀장 전화", width=12),
+            Column("주무관", width=10),
+            Column("주무관 전화", width=12),
+        ],
+        [
+            (
+                officer.bureau,
+                officer.department,
+                officer.director,
+                officer.director_phone,
+                officer.team_leader,
+                officer.team_leader_phone,
+                officer.officer,
+                officer.officer_phone,
+            )
+            for officer in year.officers.all()
+        ],
+    )
+
+    total = report.budget_total
+    _sheet(
+        workbook,
+        "2 예산 총괄",
+        [
+            Column("통계목", width=20),
+            Column(f"{fiscal_year - 1}년 예산액(A, 천원)", AMOUNT, 18),
+            Column(f"{fiscal_year}년 예산액(B, 천원)", AMOUNT, 18),
+            Column("증감(B−A, 천원)", AMOUNT, 16),
+            Column("증감률(%)", WHOLE_PERCENT, 10),
+            Column("국비(A, 천원)", AMOUNT, 14),
+            Column("국비(B, 천원)", AMOUNT, 14),
+        ],
+        [
+            (
+                line.category,
+                line.prior,
+                line.current,
+                line.change,
+                line.change_pct,
+                line.prior_national,
+                line.current_national,
+            )
+            for line in year.budget_lines.all()
+        ],
+        total=(
+            "계",
+            total["prior"],
+            total["current"],
+            total["change"],
+            total["change_pct"],
+            total["prior_national"],
+            total["current_national"],
+        ),
+    )
+
+    _sheet(
+        workbook,
+        "2 산출근거",
+        [
+            Column("통계목", width=20),
+            Column("구분", width=8),
+            Column("내역", width=50, wrap=True),
+            Column("금액(원)", AMOUNT, 18),
+        ],
+        [
+            (item.category, "-" if item.is_sub_item else "○", item.name, item.amount_won)
+            for item in year.cost_items.all()
+        ],
+    )
+
+    period = ""
+    if year.period_start_year:
+        period = f"{year.period_start_year}~{year.period_end_year or '계속'}"
+    _sheet(
+        workbook,
+        "3 사업목적·근거·내용",
+        [Column("항목", width=16), Column("내용", width=80, wrap=True)],
+        [
+            ("사업목적", year.purpose),
+            *(
+                ("사업근거", f"{basis.name} {basis.articles}".strip())
+                for basis in year.legal_bases.all()
+            ),
+            ("사업기간", period),
+            *(("사업내용", activity.text) for activity in year.activities.all()),
+            ("사업수행방법", year.delivery_method),
+        ],
+    )
+
+    _sheet(
+        workbook,
+        "3 추진경위",
+        [Column("일자", width=12), Column("종료일자", width=12), Column("내용", width=70)],
+        [(event.date, event.end_date or "", event.text) for event in year.history.all()],
+    )
+
+    _sheet(
+        workbook,
+        "3 위탁 협약",
+        [
+            Column("체결일", width=12),
+            Column("협약 시작", DATE, 12),
+            Column("협약 종료", DATE, 12),
+            Column("기간(년)", width=10),
+        ],
+        [
+            (contract.signed or "", contract.start, contract.end, contract.term_years)
+            for contract in year.contracts.all()
+        ],
+    )
+
+    _sheet(
+        workbook,
+        "3 추진일정",
+        [
+            Column("사업추진절차", width=36, wrap=True),
+            Column("시작 월", width=10),
+            Column("종료 월", width=10),
+            Column("예산집행금액(천원)", AMOUNT, 18),
+            Column("추진세부내용", width=50, wrap=True),
+        ],
+        [
+            (step.task, step.start or "", step.end or "", step.amount, step.detail)
+            for step in year.schedule.all()
+        ],
+        total=("계", None, None, report.schedule_total, None),
+    )
+
+    _sheet(
+        workbook,
+        "4 추진실적",
+        [Column("연도", YEAR, 8), Column("구분", width=14), Column("실적", width=90, wrap=True)],
+        [(record.year, record.category or "", record.text) for record in year.performance.all()],
+    )
+
+    _sheet(
+        workbook,
+        "4 기대효과",
+        [Column("기대효과", width=100, wrap=True)],
+        [(effect.text,) for effect in year.expected_effects.all()],
+    )
+
+    labels = ("최종예산", "전년이월", "예산변경", "예산현액", "집행액", "차년이월", "집행잔액")
+    _sheet(
+        workbook,
+        "5 결산",
+        [
+            Column("연도", YEAR, 8),
+            *(Column(f"{label}(천원)", AMOUNT, 15) for label in labels),
+            Column("집행률(%)", PERCENT, 10),
+            *(Column(f"국비 {label}(천원)", AMOUNT, 16) for label in labels),
+            Column("비고", width=40),
+        ],
+        [_settlement_row(settlement) for settlement in year.settlements.all()],
+    )
+    return _content(workbook)
+
+
+def _settlement_row(settlement: Settlement) -> list:
+    figures = [getattr(settlement, column) for column in SETTLEMENT_COLUMNS]
+    note = ""
+    if settlement.available is None and settlement.available_or_derived is not None:
+        figures[SETTLEMENT_COLUMNS.index("available")] = settlement.available_or_derived
+        note = "예산현액: 문서에 비어 있어 최종예산+전년이월+예산변경으로 계산"
+    national = [getattr(settlement, f"national_{column}") for column in SETTLEMENT_COLUMNS]
+    return [settlement.year, *figures, settlement.execution_rate, *national, note]
+
+
+# ---------------------------------------------------------------- department or bureau
+
+
+def group_workbook(report: GroupReport) -> bytes:
+    year = report.year
+    workbook = _new_workbook(f"{report.title} {year}년 사업설명서")
+    _sheet(
+        workbook,
+        "요약",
+        [
+            Column("실·국", width=20),
+            Column("부서", width=18),
+            Column("사업명", width=36),
+            Column(f"{year - 1}년 예산액(A, 천원)", AMOUNT, 18),
+            Column(f"{year}년 예산액(B, 천원)", AMOUNT, 18),
+            Column("증감(B−A, 천원)", AMOUNT, 16),
+            Column("증감률(%)", PERCENT, 10),
+            Column("최근 집행률(%)", PERCENT, 14),
+            Column("결산연도", YEAR, 10),
+        ],
+        [
+            (
+                row.program.department.bureau,
+                row.program.department.name,
+                row.program.title,
+                row.prior,
+                row.current,
+                row.change,
+                change_percent(row.prior, row.current),
+                execution_rate(row),
+                row.settled_year,
+            )
+            for row in report.rows
+        ],
+        total=(
+            "계",
+            None,
+            f"{report.programs}개 사업",
+            report.prior,
+            report.current,
+            report.change,
+            report.change_pct,
+            None,
+            None,
+        ),
+    )
+    _sheet(
+        workbook,
+        "통계목별 예산",
+        [
+            Column("사업명", width=36),
+            Column("통계목", width=20),
+            Column(f"{year - 1}년 예산액(A, 천원)", AMOUNT, 18),
+            Column(f"{year}년 예산액(B, 천원)", AMOUNT, 18),
+            Column("증감(B−A, 천원)", AMOUNT, 16),
+            Column("증감률(%)", PERCENT, 10),
+        ],
+        [
+            (
+                program.program.title,
+                category.category,
+                category.prior,
+                category.current,
+                category.change,
+                category.change_pct,
+            )
+            for program in report.reports
+            for category in program.categories
+        ],
+    )
+    return _content(workbook)

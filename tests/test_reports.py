@@ -1,0 +1,461 @@
+"""The printed reports (program, department, bureau) and their Excel workbooks, over HTTP."""
+
+import copy
+import datetime
+import io
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from programs import formatting
+from programs.documents import store_documents
+from programs.models import Department, Program
+
+from .test_pages import assert_no_inline_code, chart_data, page, text
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 27)
+TITLE = "사회적경제지원센터 운영"
+AMOUNT = "#,##0;△#,##0"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr("programs.views.timezone.localdate", lambda: TODAY)
+
+
+@pytest.fixture
+def user_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("kim"))
+    return client
+
+
+@pytest.fixture
+def department_of_two(stored_samples, sample_document):
+    """The sample's department with a second program, smaller than the sample."""
+    second = copy.deepcopy(sample_document)
+    second["title"] = "사회적경제 판로 지원"
+    second["budget_summary"] = second["budget_summary"][:1]
+    second["budget_summary"][0] |= {"prior": 500000, "current": 450000}
+    second["settlements"] = second["settlements"][:2]
+    store_documents([second])
+    return Department.objects.get(name="공정경제담당관")
+
+
+def program(title: str = TITLE) -> Program:
+    return Program.objects.get(title=title)
+
+
+def report_url(title: str = TITLE, year: int | None = 2024) -> str:
+    url = reverse("programs:report", args=[program(title).pk])
+    return f"{url}?year={year}" if year else url
+
+
+def xlsx_url(title: str = TITLE, year: int = 2024) -> str:
+    return f"{reverse('programs:xlsx', args=[program(title).pk])}?year={year}"
+
+
+def department_url(department: Department, kind: str = "report", year: int = 2024) -> str:
+    return f"{reverse(f'programs:department_{kind}', args=[department.pk])}?year={year}"
+
+
+def workbook(client, url: str) -> openpyxl.Workbook:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+class Tables(HTMLParser):
+    """The cell texts, row by row, of every table with an id (nested tables included)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._open: list[tuple[str | None, list[list[str]]]] = []
+        self._cell: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._open.append((dict(attrs).get("id"), []))
+        elif tag == "tr" and self._open:
+            self._open[-1][1].append([])
+        elif tag in ("td", "th") and self._open:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._open:
+            self._open[-1][1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table" and self._open:
+            table_id, rows = self._open.pop()
+            if table_id:
+                self.tables[table_id] = rows
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def shown(cell) -> str:
+    """A workbook cell as the page prints it: by its number format, as Excel shows it."""
+    if cell.value is None:
+        return ""
+    if cell.number_format == "0.0;△0.0":
+        return formatting.percent(Decimal(str(cell.value)))
+    assert cell.number_format in (AMOUNT, "0;△0"), cell.number_format
+    return formatting.amount(cell.value)
+
+
+# ---------------------------------------------------------------- access and links
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("programs:report", args=[1]),
+        reverse("programs:xlsx", args=[1]),
+        reverse("programs:department_report", args=[1]),
+        reverse("programs:department_xlsx", args=[1]),
+        reverse("programs:bureau_report") + "?name=주택실",
+        reverse("programs:bureau_xlsx") + "?name=주택실",
+    ],
+)
+def test_every_report_requires_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_report_pages_have_no_inline_script_or_style(user_client, department_of_two):
+    for url in (
+        report_url(),
+        department_url(department_of_two),
+        reverse("programs:bureau_report") + "?name=노동공정상생정책관",
+    ):
+        assert_no_inline_code(page(user_client, url))
+
+
+def test_the_program_page_links_to_its_report_workbook_and_department(user_client, stored_samples):
+    html = page(user_client, reverse("programs:detail", args=[program().pk]))
+    department = program().department
+    assert f'href="{report_url()}"' in html
+    assert f'href="{xlsx_url()}" download' in html
+    assert f'href="{department_url(department)}">공정경제담당관 보고서</a>' in html
+
+
+def test_the_overview_links_to_bureau_and_department_reports(user_client, stored_samples):
+    html = page(user_client, reverse("programs:overview") + "?year=2024")
+    department = program().department
+    bureau = reverse("programs:bureau_report")
+    assert f'href="{bureau}?name=%EB%85%B8%EB%8F%99%EA%B3%B5%EC%A0%95%EC%83%81%EC%83%9D' in html
+    assert f'href="{department_url(department)}">보고서' in html
+
+
+def test_the_print_button_is_a_script_wired_button(user_client, stored_samples):
+    html = page(user_client, report_url())
+    # Hidden until static/js/print.js wires it, so that it never shows doing nothing.
+    assert '<button type="button" data-print hidden>인쇄</button>' in html
+    assert 'src="/static/js/print.js"' in html
+    assert f'href="{xlsx_url()}" download' in html
+
+
+# ---------------------------------------------------------------- program report
+
+
+SECTIONS = [
+    "1</span> 기본 현황",
+    ">사업개요<",
+    ">사업 담당자<",
+    "2</span> 예산 설명",
+    ">예산 총괄<",
+    ">산출근거<",
+    "3</span> 사업설명",
+    ">사업목적<",
+    ">사업근거<",
+    ">사업내용<",
+    ">추진경위<",
+    ">2024년도 추진일정<",
+    "4</span> 사업효과",
+    ">최근 3년 추진실적<",
+    ">향후 기대효과<",
+    "5</span> 최근 3년 결산 현황",
+]
+
+
+def test_program_report_has_the_document_sections_in_order(user_client, stored_samples):
+    html = page(user_client, report_url())
+    positions = [html.index(section) for section in SECTIONS]
+    assert positions == sorted(positions)
+    assert "<h1>사회적경제지원센터 운영</h1>" in html
+    assert html.count('class="section-title"') == 5
+
+
+def test_program_report_figures(user_client, stored_samples):
+    html = page(user_client, report_url())
+    body = text(html)
+    assert "사업비(당해년도) 3,296,216 천원 (국비 0 · 시비 3,296,216 · 구비 0 · 기타 0)" in body
+    assert "김경미 2133-5360 강웅구 2133-5489 하정아 2133-5478" in body
+    # 예산 총괄 as the document prints it: 계 first, the change in whole per cent
+    assert "계 2,996,971 3,296,216 299,245 10 공공운영비 554,000 654,000 100,000 18" in body
+    assert "시설비 130,000 65,000 △65,000 △50" in body
+    assert "민간위탁금 ○ 사회적경제지원센터 인건비 948,938,000" in body
+    assert "- 민간판로 확대 350,000,000" in body
+    assert "사업기간 : 2013년 ~ 계속" in body
+    assert "2014.7~2014.8 서울시 사회적경제지원센터 경영평가(우수)" in body
+    assert "계 3,296,216 사회적경제지원센터 사업계획 수립 및 승인 2024.1~2024.3 0" in body
+    assert "2021년도 경영지원 : 경영컨설팅 지원 142개 기업" in body
+    assert "2020 (209,000) 8,512,856 (0) 0 (15,000) 30,000 (-) 8,542,856* " in body
+    assert "(0) 4,822,583 (0) 4,291,758 (0) 0 (0) 530,825 89.0" in body
+    assert "* 문서에 비어 있어 최종예산 + 전년이월 + 예산변경으로 계산한 값" in body
+    assert "노동공정상생정책관 공정경제담당관 2024년 사업설명서 · 출력 2026.11.27" in body
+
+
+def test_program_report_charts(user_client, stored_samples):
+    html = page(user_client, report_url())
+    key = f"p{program().years.get().pk}"
+    assert chart_data(html, f"{key}-category-chart-data")["current"] == [654000, 2577216, 65000]
+    assert chart_data(html, f"{key}-trend-chart-data")["rate"] == [99.4, 97.4, 89.0, None, None]
+    timeline = chart_data(html, f"{key}-timeline-chart-data")
+    assert len(timeline["contracts"]) == 4
+    assert f'<canvas id="{key}-timeline-chart" data-chart="timeline"' in html
+    body = text(html)
+    assert "위탁 협약 4건(막대)과 추진경위(◆). 마지막 협약(4차 협약) 2021.1.23~2024.1.22." in body
+    assert "2020~2024년 예산액·결산 최종예산·집행액(막대, 천원)과 집행률(선, %)" in body
+
+
+def test_program_report_of_a_program_without_settlements(user_client, stored_samples):
+    body = text(page(user_client, report_url("청년 주거비 지원", 2025)))
+    assert "결산 실적이 없습니다." in body and "추진실적이 없습니다." in body
+    assert "사업기간 : 2025년 ~ 2027년" in body
+
+
+def test_program_report_chooses_the_latest_year(user_client, stored_samples, sample_document):
+    later = copy.deepcopy(sample_document)
+    later["fiscal_year"] = 2025
+    store_documents([later])
+    assert ">2025년도 추진일정<" in page(user_client, report_url(year=None))
+    html = page(user_client, report_url(year=2024))
+    assert '<option value="2024" selected>2024</option>' in html
+    assert ">2024년도 추진일정<" in html
+
+
+@pytest.mark.parametrize("year", ["1999", "abc"])
+def test_program_report_of_a_year_not_there_is_not_found(user_client, stored_samples, year):
+    url = reverse("programs:report", args=[program().pk]) + f"?year={year}"
+    assert user_client.get(url).status_code == 404
+    url = reverse("programs:xlsx", args=[program().pk]) + f"?year={year}"
+    assert user_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_program_report_runs_a_constant_number_of_queries(
+    user_client, make_program_years, django_assert_max_num_queries, count
+):
+    [latest, *_] = make_program_years(count, one_program=True)
+    # session, user, program, its years and their 11 sections
+    with django_assert_max_num_queries(15):
+        page(user_client, reverse("programs:report", args=[latest.program_id]))
+
+
+# ---------------------------------------------------------------- department and bureau
+
+
+def test_department_report_summary_and_totals(user_client, department_of_two):
+    html = page(user_client, department_url(department_of_two))
+    body = text(html)
+    assert "<h1>공정경제담당관</h1>" in html
+    assert "노동공정상생정책관 · 공정경제담당관 · 사업 2개" in body
+    summary = Tables(html).tables["summary-table"]
+    assert summary[1:] == [
+        ["사회적경제 판로 지원", "500,000", "450,000", "△50,000", "△10.0", "97.4 (2021)"],
+        ["사회적경제지원센터 운영", "2,996,971", "3,296,216", "299,245", "10.0", "89.0 (2022)"],
+        ["계 (2개 사업)", "3,496,971", "3,746,216", "249,245", "7.1", ""],
+    ]
+    # the same totals as the overview's department row
+    overview = text(page(user_client, reverse("programs:overview") + "?year=2024"))
+    assert "공정경제담당관 2 3,496,971 3,746,216 249,245 7.1" in overview
+
+
+def test_department_report_bundles_each_program_in_order(user_client, department_of_two):
+    html = page(user_client, department_url(department_of_two))
+    first = program("사회적경제 판로 지원").years.get()
+    second = program().years.get()
+    assert html.index(f'id="p{first.pk}"') < html.index(f'id="p{second.pk}"')
+    assert html.count('<table class="sheet" role="presentation"') == 3  # summary + 2
+    assert html.count("<h2>사회적경제지원센터 운영</h2>") == 1
+    assert html.count("5</span> 최근 3년 결산 현황") == 2
+    # chart ids do not collide between programs
+    assert chart_data(html, f"p{first.pk}-category-chart-data")["current"] == [450000]
+    assert chart_data(html, f"p{second.pk}-category-chart-data")["current"][1] == 2577216
+
+
+def test_bureau_report_lists_its_departments(user_client, stored_samples):
+    url = reverse("programs:bureau_report") + "?name=푸른도시여가국&year=2024"
+    html = page(user_client, url)
+    summary = Tables(html).tables["summary-table"]
+    assert summary[0][:2] == ["사업명", "부서"]
+    assert summary[1][:3] == ["도시농업 활성화 지원", "도시농업과", "1,698,000"]
+    assert summary[-1][0] == "계 (1개 사업)"
+    # the year picker keeps the bureau
+    assert '<input type="hidden" name="name" value="푸른도시여가국">' in html
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?name=", "?name=없는국", "?name=주택실&year=2024", "?name=주택실&year=x"]
+)
+def test_bureau_report_of_nothing_is_not_found(user_client, stored_samples, query):
+    assert user_client.get(reverse("programs:bureau_report") + query).status_code == 404
+
+
+def test_department_report_of_nothing_is_not_found(user_client, stored_samples):
+    assert user_client.get(reverse("programs:department_report", args=[999])).status_code == 404
+    department = program().department
+    assert user_client.get(department_url(department, year=2025)).status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_department_report_runs_a_constant_number_of_queries(
+    user_client, make_program_years, django_assert_max_num_queries, count
+):
+    make_program_years(count)  # three bureaus: the first one's department has count / 3
+    department = program("합성 사업 000").department
+    # session, user, department; every year of its programs and their 11 sections;
+    # the summary rows and the totals
+    with django_assert_max_num_queries(17):
+        html = page(user_client, department_url(department))
+    assert html.count('<table class="sheet" role="presentation"') == 1 + count // 3
+    with django_assert_max_num_queries(17):
+        workbook(user_client, department_url(department, "xlsx"))
+    bureau = reverse("programs:bureau_report") + "?name=합성국 1"
+    with django_assert_max_num_queries(16):
+        page(user_client, bureau)
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def test_program_workbook_has_a_sheet_per_section_in_document_order(user_client, stored_samples):
+    response = user_client.get(xlsx_url())
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''"
+        "%EC%82%AC%ED%9A%8C%EC%A0%81%EA%B2%BD%EC%A0%9C%EC%A7%80%EC%9B%90%EC%84%BC%ED%84%B0"
+        "%20%EC%9A%B4%EC%98%81%202024.xlsx"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "1 사업개요",
+        "1 사업 담당자",
+        "2 예산 총괄",
+        "2 산출근거",
+        "3 사업목적·근거·내용",
+        "3 추진경위",
+        "3 위탁 협약",
+        "3 추진일정",
+        "4 추진실적",
+        "4 기대효과",
+        "5 결산",
+    ]
+    facts = {row[0]: row[1] for row in book["1 사업개요"].iter_rows(values_only=True)}
+    assert facts["회계연도"] == 2024 and facts["사업비 총액"] == 3296216
+    assert book["1 사업개요"]["B3"].number_format == "0"
+    assert book["1 사업개요"]["B9"].number_format == AMOUNT
+    assert [cell.value for cell in book["2 예산 총괄"][1]][:3] == [
+        "통계목",
+        "2023년 예산액(A, 천원)",
+        "2024년 예산액(B, 천원)",
+    ]
+    assert book["3 추진경위"]["A8"].value == "2014-07"
+    assert book["3 위탁 협약"]["C5"].value.date() == datetime.date(2024, 1, 22)
+    performance = book["4 추진실적"]
+    assert performance["A2"].value == 2021 and performance["A2"].number_format == "0"
+    assert performance.max_row == 12
+
+
+def test_program_workbook_amounts_are_the_pages_figures(user_client, stored_samples):
+    tables = Tables(page(user_client, report_url())).tables
+    key = f"p{program().years.get().pk}"
+    book = workbook(user_client, xlsx_url())
+
+    budget = {row[0].value: row for row in book["2 예산 총괄"].iter_rows(min_row=2)}
+    for label, *figures in tables[f"{key}-budget"][1:]:
+        cells = budget[label][1:5]
+        assert [shown(cell) for cell in cells] == figures, label
+        assert all(cell.number_format == AMOUNT for cell in cells[:3])
+        assert isinstance(cells[1].value, int)
+
+    cost = [row[-1] for row in tables[f"{key}-cost"][1:]]
+    assert [shown(cell) for (cell,) in book["2 산출근거"].iter_rows(min_row=2, min_col=4)] == cost
+
+    schedule = {row[0].value: row for row in book["3 추진일정"].iter_rows(min_row=2)}
+    for task, _months, amount_text, _detail in tables[f"{key}-schedule"][1:]:
+        assert shown(schedule[task][3]) == amount_text, task
+        assert schedule[task][3].number_format == AMOUNT
+
+    settlements = {row[0].value: row for row in book["5 결산"].iter_rows(min_row=2)}
+    for year, *cells in tables[f"{key}-settlement"][1:]:
+        # each cell is "(national) amount"; * marks a figure the identity gives
+        figures = [re.sub(r"^\(.*?\) ?", "", cell).rstrip("*") for cell in cells]
+        row = settlements[int(year)]
+        assert [shown(cell) for cell in row[1:9]] == figures, year
+        assert row[0].number_format == "0"
+    assert settlements[2020][4].value == 8542856
+    assert settlements[2020][-1].value.startswith("예산현액: 문서에 비어 있어")
+
+
+def test_department_workbook_summary_is_the_pages(user_client, department_of_two):
+    summary = Tables(page(user_client, department_url(department_of_two))).tables["summary-table"]
+    response = user_client.get(department_url(department_of_two, "xlsx"))
+    assert "filename*=utf-8''%EA%B3%B5%EC%A0%95" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["요약", "통계목별 예산"]
+    sheet = book["요약"]
+    assert [cell.value for cell in sheet[1]][:5] == [
+        "실·국",
+        "부서",
+        "사업명",
+        "2023년 예산액(A, 천원)",
+        "2024년 예산액(B, 천원)",
+    ]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 3  # one row per program, then the totals
+    for page_row, cells in zip(summary[1:], rows, strict=True):
+        title, prior, current, change, pct, rate = page_row
+        assert cells[2].value == title.replace(" (2개 사업)", "") or cells[0].value == "계"
+        assert [shown(cell) for cell in cells[3:7]] == [prior, current, change, pct]
+        assert all(cell.number_format == AMOUNT for cell in cells[3:6])
+        shown_rate = f"{shown(cells[7])} ({cells[8].value})" if cells[7].value else ""
+        assert shown_rate == rate
+    assert [cell.value for cell in rows[-1][:6]] == [
+        "계",
+        None,
+        "2개 사업",
+        3496971,
+        3746216,
+        249245,
+    ]
+    categories = list(book["통계목별 예산"].iter_rows(min_row=2, values_only=True))
+    assert categories[0][:4] == ("사회적경제 판로 지원", "공공운영비", 500000, 450000)
+    assert len(categories) == 4
+
+
+def test_bureau_workbook(user_client, stored_samples):
+    url = reverse("programs:bureau_xlsx") + "?name=주택실"
+    sheet = workbook(user_client, url)["요약"]
+    assert [cell.value for cell in sheet[2]][:6] == [
+        "주택실",
+        "주거안심지원과",
+        "청년 주거비 지원",
+        0,
+        10000000,
+        10000000,
+    ]
+    assert sheet["G2"].value is None  # no change in per cent from nothing
