@@ -280,9 +280,11 @@ def test_list_sorts_on_every_column(user_client, stored_samples, sort, expected)
 
 def test_list_paginates(user_client, make_program_years):
     make_program_years(60)
-    html = page(user_client, reverse("programs:list") + "?sort=title&page=2")
+    html = page(user_client, reverse("programs:list") + "?sort=title&page=3")
     assert rows(html) == [f"합성 사업 {index:03d}" for index in range(50, 60)]
-    assert "60건 중 2/2쪽" in text(html)
+    assert "60건 중 3/3쪽" in text(html)
+    html = page(user_client, reverse("programs:list") + "?sort=title&per_page=50&page=2")
+    assert rows(html) == [f"합성 사업 {index:03d}" for index in range(50, 60)]
 
 
 def download(client, query: str):
