@@ -16,7 +16,6 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -257,7 +256,7 @@ class ProgramYearForm(forms.ModelForm):
 class ProgramYearAdmin(DepartmentScopedAdmin):
     form = ProgramYearForm
     department_lookup = "program__department"
-    list_display = ("program", "fiscal_year", "department", "account", "budget_current")
+    list_display = ("program", "fiscal_year", "department", "account", "budget_display")
     list_filter = (
         "fiscal_year",
         "program__department__bureau",
@@ -265,6 +264,8 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
         "account",
     )
     list_select_related = ("program__department",)
+    # Counting every year a second time for "show all" costs more than the page itself.
+    show_full_result_count = False
     search_fields = ("program__title", "program__department__name", "program__department__bureau")
     autocomplete_fields = ("program",)
     readonly_fields = ("funding_total_display", "budget_total_display", "findings_display")
@@ -315,16 +316,13 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
         SettlementInline,
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_budget_current=Sum("budget_lines__current"))
-
     @admin.display(description=_("부서"), ordering="program__department__name")
     def department(self, year: ProgramYear) -> Department:
         return year.program.department
 
-    @admin.display(description=_("예산액(천원)"), ordering="_budget_current")
-    def budget_current(self, year: ProgramYear) -> str:
-        return formatting.amount(year._budget_current)
+    @admin.display(description=_("예산액(천원)"), ordering="budget_current")
+    def budget_display(self, year: ProgramYear) -> str:
+        return formatting.amount(year.budget_current)
 
     @admin.display(description=_("사업비 총액(천원)"))
     def funding_total_display(self, year: ProgramYear) -> str:
@@ -334,13 +332,12 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
     def budget_total_display(self, year: ProgramYear) -> str:
         if not year.pk:
             return ""
-        totals = year.budget_lines.aggregate(prior=Sum("prior"), current=Sum("current"))
         return format_html(
             "{} {} → {} {}",
             _("전년도"),
-            formatting.amount(totals["prior"]),
+            formatting.amount(year.budget_prior),
             _("당해연도"),
-            formatting.amount(totals["current"]),
+            formatting.amount(year.budget_current),
         )
 
     @admin.display(description=_("검사 결과"))

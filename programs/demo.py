@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .documents import refresh_errors
+from .documents import refresh_derived
 from .models import (
     Activity,
     BudgetLine,
@@ -484,6 +484,6 @@ def _store(batch: list[tuple[Plan, list[int]]], rng: random.Random, stats: dict)
         for model, rows in out.rows.items():
             model.objects.bulk_create(rows, batch_size=2000)
             stats["rows"] += len(rows)
-        refresh_errors([year.pk for year in years])
+        refresh_derived([year.pk for year in years])
     stats["programs"] += len(batch)
     stats["years"] += len(years)

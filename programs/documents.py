@@ -207,7 +207,11 @@ def budget_total(lines: Iterable[BudgetLine]) -> dict:
 
 def export_document(year: ProgramYear) -> dict:
     """The JSON form of a stored year (use `ProgramYear.objects.with_sections()`)."""
-    return document_of(year, {model: list(_related(year, model).all()) for model in SECTIONS})
+    return document_of(year, section_rows(year))
+
+
+def section_rows(year: ProgramYear) -> dict[type[models.Model], list]:
+    return {model: list(_related(year, model).all()) for model in SECTIONS}
 
 
 def _related(year: ProgramYear, model: type[models.Model]):
@@ -533,7 +537,7 @@ def write_year(
     reason: str,
 ) -> None:
     """Save the year and put these rows in place of its sections; record the change."""
-    year.check_errors = errors_of(snapshot)
+    set_derived(year, sections, snapshot)
     year.save_without_historical_record()
     _record(year, snapshot, "~" if replace else "+", user, reason)
     for model, rows in sections.items():
@@ -558,8 +562,18 @@ def _record(year: ProgramYear, snapshot: dict, history_type: str, user, reason: 
     )
 
 
+DERIVED_FIELDS = (
+    "check_errors",
+    "budget_prior",
+    "budget_current",
+    "settled_year",
+    "settled_executed",
+    "settled_available",
+    "contract_end",
+)
+
 _HISTORY_FIELDS = [
-    field.attname for field in ProgramYear._meta.concrete_fields if field.name != "check_errors"
+    field.attname for field in ProgramYear._meta.concrete_fields if field.name not in DERIVED_FIELDS
 ]
 
 
@@ -586,9 +600,24 @@ def errors_of(document: dict) -> list[str]:
     return [f.message for f in check_document(document) if f.severity == ERROR]
 
 
-def refresh_errors(year_ids: Iterable[int]) -> None:
-    """Recompute the stored error messages of these program years (after they change)."""
+def set_derived(
+    year: ProgramYear, rows: dict[type[models.Model], list], document: dict | None = None
+) -> None:
+    """Fill the year's kept figures from its rows (and its JSON form, when already made):
+    totals, last settlement, contract end, the identities it breaks."""
+    totals = budget_total(rows[BudgetLine])
+    year.budget_prior, year.budget_current = totals["prior"], totals["current"]
+    last = max(rows[Settlement], key=lambda settlement: settlement.year, default=None)
+    year.settled_year = last.year if last else None
+    year.settled_executed = last.executed if last else None
+    year.settled_available = last.available_or_derived if last else None
+    year.contract_end = max((contract.end for contract in rows[Contract]), default=None)
+    year.check_errors = errors_of(document or document_of(year, rows))
+
+
+def refresh_derived(year_ids: Iterable[int]) -> None:
+    """Recompute the kept figures of these program years from what is stored (after edits)."""
     years = list(ProgramYear.objects.with_sections().filter(pk__in=list(year_ids)))
     for year in years:
-        year.check_errors = errors_of(export_document(year))
-    ProgramYear.objects.bulk_update(years, ["check_errors"], batch_size=500)
+        set_derived(year, section_rows(year))
+    ProgramYear.objects.bulk_update(years, DERIVED_FIELDS, batch_size=500)

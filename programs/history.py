@@ -19,15 +19,17 @@ from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from .documents import (
+    DERIVED_FIELDS,
     FUNDING,
     PERIOD,
     ROW_SECTIONS,
     TOP_LEVEL,
     DocumentError,
     document_of,
-    errors_of,
     export_document,
     read_document,
+    section_rows,
+    set_derived,
     write_year,
 )
 from .models import (
@@ -86,22 +88,20 @@ def record_change(year: ProgramYear, user, *, created: bool, reason: str = "") -
     version and refresh the stored errors. Nothing is recorded when nothing changed."""
     stored = ProgramYear.objects.with_sections().get(pk=year.pk)
     snapshot = export_document(stored)
-    errors = errors_of(snapshot)
+    set_derived(stored, section_rows(stored), snapshot)
+    year.check_errors = stored.check_errors
     if not created and latest_document(year.pk) == snapshot:
-        if stored.check_errors != errors:
-            stored.check_errors = errors
-            stored.save_without_historical_record(update_fields=["check_errors"])
-        year.check_errors = errors
+        # The sections may still have changed what is kept (a row order, say).
+        stored.save_without_historical_record(update_fields=DERIVED_FIELDS)
         return False
     if not created:
         stored.version += 1
-    stored.check_errors = errors
     stored._history_document = snapshot
     stored._history_type = "+" if created else "~"
     stored._history_user = user
     stored._change_reason = reason
-    stored.save(update_fields=["version", "check_errors"])
-    year.version, year.check_errors = stored.version, errors
+    stored.save(update_fields=["version", *DERIVED_FIELDS])
+    year.version = stored.version
     return True
 
 

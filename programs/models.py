@@ -155,9 +155,16 @@ class ProgramYear(models.Model):
         help_text=_("계속이면 비움"),
     )
     delivery_method = models.CharField(_("사업수행방법"), max_length=300, blank=True)
-    # The messages of the identities this year breaks, kept so that pages listing many years
-    # need not check each; `checks.refresh_errors` rewrites it whenever the year is saved.
+    # Kept from the sections so that pages listing thousands of years need neither check each
+    # document nor sum its rows: `documents.refresh_derived` rewrites them whenever the year
+    # or a section changes, and an import sets them as it stores the rows.
     check_errors = models.JSONField(_("검사 오류"), default=list, blank=True, editable=False)
+    budget_prior = models.BigIntegerField(_("전년도 예산 합계"), null=True, editable=False)
+    budget_current = models.BigIntegerField(_("예산 합계"), null=True, editable=False)
+    settled_year = models.PositiveSmallIntegerField(_("최근 결산 연도"), null=True, editable=False)
+    settled_executed = models.BigIntegerField(_("최근 결산 집행액"), null=True, editable=False)
+    settled_available = models.BigIntegerField(_("최근 결산 예산현액"), null=True, editable=False)
+    contract_end = models.DateField(_("마지막 협약 종료"), null=True, editable=False)
     # Raised by one with every recorded change; a form carries the version it was read at, so
     # that a save over someone else's newer one is refused (see `programs.locking`).
     version = models.PositiveIntegerField(_("버전"), default=1, editable=False)
@@ -166,7 +173,16 @@ class ProgramYear(models.Model):
     # Not `history`: that is the 추진경위 section (HistoryEvent.program_year related_name).
     revisions = HistoricalRecords(
         bases=[DocumentSnapshot],
-        excluded_fields=["check_errors"],
+        # Kept figures follow the sections; the record's document holds what they follow.
+        excluded_fields=[
+            "check_errors",
+            "budget_prior",
+            "budget_current",
+            "settled_year",
+            "settled_executed",
+            "settled_available",
+            "contract_end",
+        ],
         history_change_reason_field=models.TextField(null=True),
     )
 
@@ -174,7 +190,10 @@ class ProgramYear(models.Model):
         verbose_name = _("연도별 사업설명서")
         verbose_name_plural = _("연도별 사업설명서")
         ordering = ("program__title", "-fiscal_year")
-        indexes = [models.Index(fields=["fiscal_year"], name="program_year_fiscal_year")]
+        indexes = [
+            models.Index(fields=["fiscal_year"], name="program_year_fiscal_year"),
+            models.Index(fields=["account"], name="program_year_account"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=("program", "fiscal_year"), name="program_year_unique"),
             models.CheckConstraint(
@@ -265,6 +284,7 @@ class BudgetLine(Section):
     class Meta(Section.Meta):
         verbose_name = _("예산 총괄")
         verbose_name_plural = _("예산 총괄")
+        indexes = [models.Index(fields=["category"], name="budget_line_category")]
         constraints = [
             models.UniqueConstraint(
                 fields=("program_year", "category"), name="budget_line_unique_category"

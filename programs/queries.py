@@ -23,7 +23,6 @@ from django.db.models import (
     Max,
     OuterRef,
     QuerySet,
-    Subquery,
     Sum,
     When,
 )
@@ -34,6 +33,7 @@ from .fields import partial_date_start
 from .models import BudgetLine, Contract, ProgramYear, Settlement
 
 TOP = 5  # rows in each "largest …" / "lowest …" list of the overview
+CONTRACTS_SHOWN = 20  # contracts ending soonest shown on the overview
 
 
 # ---------------------------------------------------------------- shared shapes
@@ -46,12 +46,6 @@ def fiscal_years() -> list[int]:
         .values_list("fiscal_year", flat=True)
         .distinct()
     )
-
-
-def _budget_sum(column: str) -> Subquery:
-    lines = BudgetLine.objects.filter(program_year=OuterRef("pk")).order_by()
-    total = lines.values("program_year").annotate(total=Sum(column)).values("total")
-    return Subquery(total)
 
 
 def _available() -> Coalesce:
@@ -75,25 +69,15 @@ def change_percent(prior: int | None, current: int | None) -> Decimal | None:
 def for_list() -> QuerySet:
     """Program years with their budget totals, change, last execution rate and contract end.
 
-    One row per program year; every figure is a subquery, so rows never multiply and every
-    column can be sorted in SQL.
+    One row per program year. The totals, the last settlement and the contract end are kept
+    on the year (`documents.refresh_derived`), so every column sorts in SQL without
+    touching the section tables.
     """
-    latest = Settlement.objects.filter(program_year=OuterRef("pk")).order_by("-year")
     return (
         ProgramYear.objects.select_related("program__department")
-        .annotate(prior=_budget_sum("prior"), current=_budget_sum("current"))
+        .annotate(prior=F("budget_prior"), current=F("budget_current"))
         .annotate(
             change=F("current") - F("prior"),
-            settled_year=Subquery(latest.values("year")[:1]),
-            settled_executed=Subquery(latest.values("executed")[:1]),
-            settled_available=Subquery(latest.annotate(a=_available()).values("a")[:1]),
-            contract_end=Subquery(
-                Contract.objects.filter(program_year=OuterRef("pk"))
-                .order_by("-end")
-                .values("end")[:1]
-            ),
-        )
-        .annotate(
             change_pct=Case(
                 When(prior=0, then=None),
                 default=ExpressionWrapper(F("change") * 100.0 / F("prior"), FloatField()),
@@ -125,6 +109,7 @@ class Overview:
     lowest_rates: list[Settlement]
     contract_window: tuple[datetime.date, datetime.date]
     contracts_ending: list[Contract]
+    contracts_ending_count: int
     findings: list[tuple[ProgramYear, list[str]]]  # error messages
 
     @property
@@ -161,9 +146,7 @@ def contract_window(year: int, today: datetime.date) -> tuple[datetime.date, dat
 
 def _with_totals(rows: QuerySet) -> QuerySet:
     return rows.annotate(
-        programs=Count("pk", distinct=True),
-        prior=Sum("budget_lines__prior"),
-        current=Sum("budget_lines__current"),
+        programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
     )
 
 
@@ -182,9 +165,7 @@ def for_overview(year: int, today: datetime.date) -> Overview:
     errors (10 in all)."""
     years = ProgramYear.objects.filter(fiscal_year=year)
     totals = years.aggregate(
-        programs=Count("pk", distinct=True),
-        prior=Sum("budget_lines__prior"),
-        current=Sum("budget_lines__current"),
+        programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
     )
     bureau = "program__department__bureau"
     bureaus = _with_totals(years.values(bureau).order_by()).order_by("-current", bureau)
@@ -222,7 +203,7 @@ def for_overview(year: int, today: datetime.date) -> Overview:
 
     window = contract_window(year, today)
     later = Contract.objects.filter(program_year=OuterRef("program_year"), end__gt=OuterRef("end"))
-    contracts_ending = list(
+    ending = (
         Contract.objects.filter(
             program_year__fiscal_year=year, end__gte=window[0], end__lt=window[1]
         )
@@ -230,8 +211,13 @@ def for_overview(year: int, today: datetime.date) -> Overview:
         .select_related("program_year__program__department")
         .order_by("end", "program_year__program__title")
     )
+    # A city year can end hundreds of contracts: show the soonest, count the rest.
+    contracts_ending = list(ending[:CONTRACTS_SHOWN])
+    contracts_ending_count = (
+        ending.count() if len(contracts_ending) == CONTRACTS_SHOWN else len(contracts_ending)
+    )
 
-    # Stored by documents.refresh_errors whenever a year changes: no document is checked here.
+    # Kept by documents.refresh_derived whenever a year changes: no document is checked here.
     findings = [
         (program_year, program_year.check_errors)
         for program_year in years.exclude(check_errors=[])
@@ -253,6 +239,7 @@ def for_overview(year: int, today: datetime.date) -> Overview:
         lowest_rates=lowest_rates,
         contract_window=window,
         contracts_ending=contracts_ending,
+        contracts_ending_count=contracts_ending_count,
         findings=findings,
     )
 

@@ -92,7 +92,7 @@ class ProgramYearTable(Table):
         empty_text = "조건에 맞는 사업이 없습니다."
         # Explicit, so that the custom orderings below apply (bureau, department, title)
         order_by = "department"
-        per_page = 50
+        per_page = 25
 
     def render_department(self, record: ProgramYear) -> str:
         department = record.program.department

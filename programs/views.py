@@ -102,7 +102,8 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     table_class = ProgramYearTable
     filterset_class = ProgramYearFilter
     template_name = "programs/program_list.html"
-    table_pagination = {"per_page": 50}
+    # 25 rows keep a page quick to render at city scale; `?per_page=` asks for more.
+    table_pagination = {"per_page": 25}
     export_class = ProgramYearExport
     export_formats = ProgramYearExport.FORMATS_OFFERED
 

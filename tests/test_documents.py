@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs.documents import DocumentError, export_document, store_documents
+from programs.documents import DocumentError, export_document, refresh_derived, store_documents
 from programs.models import BudgetLine, CostItem, HistoryEvent, Program, ProgramYear
 
 from .conftest import SAMPLES, load
@@ -192,3 +192,26 @@ def test_reimporting_a_corrected_document_clears_its_errors(sample_document):
     [year] = store_documents([sample_document])
     year.refresh_from_db()
     assert year.check_errors == []
+
+
+def test_a_stored_year_keeps_its_totals_last_settlement_and_contract_end(sample_document):
+    [year] = store_documents([sample_document])
+    year.refresh_from_db()
+    assert (year.budget_prior, year.budget_current) == (2996971, 3296216)
+    assert (year.settled_year, year.settled_executed, year.settled_available) == (
+        2022,
+        4291758,
+        4822583,
+    )
+    assert str(year.contract_end) == "2024-01-22"
+
+
+def test_refresh_derived_follows_edits_of_the_sections(stored_samples):
+    year = stored_samples[0]
+    year.budget_lines.filter(category="시설비").update(current=70000)
+    year.settlements.filter(year=2022).delete()
+    refresh_derived([year.pk])
+    year.refresh_from_db()
+    assert year.budget_current == 3301216
+    assert year.settled_year == 2021
+    assert "추진일정: 예산집행금액 합계 3,296,216 ≠ 예산액(B) 3,301,216" in year.check_errors

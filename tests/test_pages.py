@@ -195,8 +195,9 @@ def test_overview_runs_a_constant_number_of_queries(
 ):
     make_program_years(count)
     # session, user, years; totals, bureaus, departments, categories, increases, decreases,
-    # last settled year, lowest rates, ending contracts, years with stored errors
-    with django_assert_max_num_queries(13):
+    # last settled year, lowest rates, ending contracts (and their count when there are
+    # more than are shown), years with stored errors
+    with django_assert_max_num_queries(14):
         html = page(user_client, reverse("programs:overview"))
     assert f'사업 수</dt><dd><a href="/programs/?year=2024">{count}</a>' in html
 
@@ -279,9 +280,11 @@ def test_list_sorts_on_every_column(user_client, stored_samples, sort, expected)
 
 def test_list_paginates(user_client, make_program_years):
     make_program_years(60)
-    html = page(user_client, reverse("programs:list") + "?sort=title&page=2")
+    html = page(user_client, reverse("programs:list") + "?sort=title&page=3")
     assert rows(html) == [f"합성 사업 {index:03d}" for index in range(50, 60)]
-    assert "60건 중 2/2쪽" in text(html)
+    assert "60건 중 3/3쪽" in text(html)
+    html = page(user_client, reverse("programs:list") + "?sort=title&per_page=50&page=2")
+    assert rows(html) == [f"합성 사업 {index:03d}" for index in range(50, 60)]
 
 
 def download(client, query: str):
@@ -561,3 +564,12 @@ def test_program_page_runs_a_constant_number_of_queries(
     # budgets from 2024 − count (the oldest document's A) to 2024, settlements from 2020
     labels = chart_data(html, "trend-chart-data")["labels"]
     assert labels == [str(year) for year in range(min(2020, 2024 - count), 2025)]
+
+
+def test_overview_shows_the_soonest_ending_contracts_and_counts_the_rest(
+    user_client, make_program_years
+):
+    make_program_years(23)
+    html = page(user_client, reverse("programs:overview") + "?year=2024")
+    assert html.count("2021.1.23~2024.1.22") == 20
+    assert "모두 23건 중 종료일이 가까운 20건" in html
