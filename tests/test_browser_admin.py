@@ -117,6 +117,9 @@ def test_the_change_page_adds_a_row_and_saves(tab, live_server):
 def test_the_program_picker_searches(tab, live_server):
     visit(tab, live_server, reverse("admin:programs_programyear_add"))
     tab.locator(".field-program .select2-selection").click()  # autocomplete.js (Select2)
+    # Opening asks for every program; typing before that answer arrives makes Select2 cancel
+    # it (a request the page aborts, not one the server failed). Wait for it first.
+    tab.locator(".select2-results__option:not(.loading-results)").first.wait_for()
     tab.locator(".select2-search__field").fill("도시")
     option = tab.locator(".select2-results__option", has_text="도시농업 활성화 지원")
     option.wait_for()
