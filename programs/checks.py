@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from .fields import add_years, iso_date
 from .formatting import amount
 from .formatting import date as format_date
 from .models import difference, percent_change
@@ -251,22 +252,15 @@ def _settlements(document: dict) -> list[Finding]:
     return findings
 
 
-def _as_date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _contracts(document: dict) -> list[Finding]:
     findings = []
     previous = None
     for contract in document.get("contracts") or []:
-        start, end = _as_date(contract.get("start")), _as_date(contract.get("end"))
+        start, end = iso_date(contract.get("start")), iso_date(contract.get("end"))
         if start is None or end is None:
             continue
         term = contract.get("term_years")
-        if term and _add_years(start, term) - datetime.timedelta(days=1) != end:
+        if term and add_years(start, term) - datetime.timedelta(days=1) != end:
             period = f"{format_date(start)}~{format_date(end)}"
             message = f"위탁 협약: {period} 기간이 {term}년과 맞지 않습니다"
             findings.append(
@@ -293,13 +287,6 @@ def _contracts(document: dict) -> list[Finding]:
                 )
         previous = end
     return findings
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def check_document(document: dict) -> list[Finding]:

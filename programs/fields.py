@@ -60,6 +60,22 @@ def partial_date_start(value: str | None) -> datetime.date | None:
     return datetime.date(year, month, day or 1)
 
 
+def iso_date(value: str | None) -> datetime.date | None:
+    """A full ISO date, or None for a blank or a partial or unreadable one."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class PartialDateField(models.CharField):
     """A date to the day or to the month, as `YYYY-MM-DD` or `YYYY-MM`."""
 

@@ -29,7 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from . import checks
-from .fields import partial_date_start
+from .fields import add_years, iso_date, partial_date_start
+from .formatting import date as format_date
 from .models import BudgetLine, Contract, ProgramYear, Settlement
 
 TOP = 5  # rows in each "largest …" / "lowest …" list of the overview
@@ -127,13 +128,6 @@ class Overview:
         return self.contract_window[1] - datetime.timedelta(days=1)
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def contract_window(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The 12 months in which an ending contract needs attention, as [start, end).
 
@@ -141,7 +135,7 @@ def contract_window(year: int, today: datetime.date) -> tuple[datetime.date, dat
     a past or planned year shows what was (or will be) due in it.
     """
     start = today if year == today.year else datetime.date(year, 1, 1)
-    return start, _add_years(start, 1)
+    return start, add_years(start, 1)
 
 
 def _with_totals(rows: QuerySet) -> QuerySet:
@@ -337,10 +331,6 @@ def _ms(day: datetime.date) -> int:
     return (day - datetime.date(1970, 1, 1)).days * 86_400_000
 
 
-def _dot(day: datetime.date) -> str:
-    return f"{day.year}.{day.month}.{day.day}"
-
-
 @dataclass
 class TimelineContract:
     number: int
@@ -396,7 +386,7 @@ class Timeline:
                     "start": _ms(contract.start),
                     # The end day is part of the term: the bar runs to its midnight.
                     "end": _ms(contract.end + datetime.timedelta(days=1)),
-                    "text": f"{_dot(contract.start)}~{_dot(contract.end)}",
+                    "text": f"{format_date(contract.start)}~{format_date(contract.end)}",
                     "gap": contract.gap_text,
                     "current": contract.is_current,
                 }
@@ -408,11 +398,11 @@ class Timeline:
             ],
             "events_label": "추진경위",
             "today": _ms(self.today),
-            "today_text": f"오늘 {_dot(self.today)}",
+            "today_text": f"오늘 {format_date(self.today)}",
             "current_end": (
                 {
                     "x": _ms(self.current.end + datetime.timedelta(days=1)),
-                    "text": f"{self.current_name} 종료 {_dot(self.current.end)}",
+                    "text": f"{self.current_name} 종료 {format_date(self.current.end)}",
                 }
                 if self.current
                 else None
@@ -420,13 +410,6 @@ class Timeline:
             "min": _ms(min(first)) if first else None,
             "max": _ms(max(last)) if last else None,
         }
-
-
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def contract_timeline(documents: Sequence[dict], today: datetime.date) -> Timeline:
@@ -439,7 +422,7 @@ def contract_timeline(documents: Sequence[dict], today: datetime.date) -> Timeli
     events: dict[tuple, dict] = {}
     for document in sorted(documents, key=lambda d: d["fiscal_year"]):
         for contract in document.get("contracts") or []:
-            start, end = _date(contract.get("start")), _date(contract.get("end"))
+            start, end = iso_date(contract.get("start")), iso_date(contract.get("end"))
             if start and end:
                 contracts[(start, end)] = contract
         for event in document.get("history") or []:
@@ -468,15 +451,11 @@ def contract_timeline(documents: Sequence[dict], today: datetime.date) -> Timeli
         day = partial_date_start(date_text) if date_text else None
         if day is None or (date_text in signed_days and "협약" in (text or "")):
             continue  # a contract signing is drawn as its contract's bar
-        shown = _format_partial(date_text)
+        shown = format_date(date_text)
         if event.get("end_date"):
-            shown = f"{shown}~{_format_partial(event['end_date'])}"
+            shown = f"{shown}~{format_date(event['end_date'])}"
         timeline_events.append({"day": day, "text": text, "date_text": shown})
     return Timeline(timeline_contracts, timeline_events, today, current)
-
-
-def _format_partial(value: str) -> str:
-    return ".".join(str(int(part)) for part in value.split("-"))
 
 
 # Outcome figures: a number with its unit (`20회`, `1,080명`, `7.3천만원`, `4.8점`).
