@@ -7,6 +7,7 @@ the floor: each page is reported as a multiple of it.
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,8 +42,11 @@ class PageTiming:
     status: int
 
 
-def time_page(client: Client, name: str, url: str, repeat: int) -> PageTiming:
-    """Median and 95th percentile of `repeat` requests after a warm-up, and the query count."""
+def time_page(
+    client: Client, name: str, url: str, repeat: int, prepare: Callable[[], object] = bool
+) -> PageTiming:
+    """Median and 95th percentile of `repeat` requests after a warm-up, and the query count.
+    `prepare` runs before each request, untimed (to empty a cache, say)."""
     response = client.get(url, secure=True)
     queries = []
 
@@ -51,10 +55,12 @@ def time_page(client: Client, name: str, url: str, repeat: int) -> PageTiming:
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    prepare()
     with connection.execute_wrapper(count):
         client.get(url, secure=True)
     timings = []
     for _ in range(repeat):
+        prepare()
         start = time.perf_counter()
         response = client.get(url, secure=True)
         timings.append((time.perf_counter() - start) * 1000)

@@ -3,8 +3,9 @@
 A report prints the year's program description section by section, as the official document
 orders and numbers them, with the charts of the program page. The figures that span years
 (budget trend, contract timeline) come from `queries`, as on the program page, so paper and
-screen agree. A bundle runs a fixed number of queries whatever the number of programs: every
-year of every program in it, with each section in one query (`ProgramYear.with_sections`).
+screen agree. A bundle runs a fixed number of queries whatever the number of programs: its
+summary, then every year of its programs with each section in one query
+(`ProgramYear.with_sections`); on screen its documents come from `programs.sheets`.
 """
 
 import datetime
@@ -183,7 +184,6 @@ class GroupReport:
     programs: int
     prior: int | None
     current: int | None
-    reports: list[ProgramReport]
     printed: datetime.date
 
     @property
@@ -210,26 +210,22 @@ def execution_rate(row: ProgramYear) -> Decimal | None:
     return queries.rate(row.settled_executed, row.settled_available)
 
 
+def group_years(scope: Q) -> list[int]:
+    """The fiscal years with a document of a program in `scope`, newest first (1 query)."""
+    years = ProgramYear.objects.filter(scope).values_list("fiscal_year", flat=True)
+    return list(years.distinct().order_by("-fiscal_year"))
+
+
 def group_report(
-    bureau: str,
-    department: str | None,
-    scope: Q,
-    program_years: Sequence[ProgramYear],
-    year: int,
-    today: datetime.date,
+    bureau: str, department: str | None, scope: Q, year: int, today: datetime.date
 ) -> GroupReport:
-    """The bundle of `year` for the programs in `scope`, whose years (`documents_of(scope)`)
-    are given. Queries: the summary rows and the totals (2)."""
+    """The summary of `year` for the programs in `scope`. Queries: the rows and the totals (2)."""
     rows = list(queries.for_list().filter(scope, fiscal_year=year))
     totals = ProgramYear.objects.filter(scope, fiscal_year=year).aggregate(
         programs=Count("pk", distinct=True),
         prior=Sum("budget_lines__prior"),
         current=Sum("budget_lines__current"),
     )
-    by_program: dict[int, list[ProgramYear]] = {}
-    for program_year in program_years:
-        by_program.setdefault(program_year.program_id, []).append(program_year)
-    reports = [program_report(by_program[row.program_id], year, today) for row in rows]
     return GroupReport(
         bureau=bureau,
         department=department,
@@ -238,6 +234,15 @@ def group_report(
         programs=totals["programs"],
         prior=totals["prior"],
         current=totals["current"],
-        reports=reports,
         printed=today,
     )
+
+
+def program_reports(rows: Sequence[ProgramYear], today: datetime.date) -> list[ProgramReport]:
+    """The report of each of `rows` (program years), in their order. Queries: every year of
+    their programs with all sections (12), whatever their number."""
+    program_years = documents_of(Q(program_id__in={row.program_id for row in rows}))
+    by_program: dict[int, list[ProgramYear]] = {}
+    for program_year in program_years:
+        by_program.setdefault(program_year.program_id, []).append(program_year)
+    return [program_report(by_program[row.program_id], row.fiscal_year, today) for row in rows]

@@ -308,7 +308,8 @@ def _settlement_row(settlement: Settlement) -> list:
 # ---------------------------------------------------------------- department or bureau
 
 
-def group_workbook(report: GroupReport) -> bytes:
+def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
+    """The summary and the categories of `programs`, the reports of the summary's rows."""
     year = report.year
     workbook = _new_workbook(f"{report.title} {year}년 사업설명서")
     _sheet(
@@ -371,7 +372,7 @@ def group_workbook(report: GroupReport) -> bytes:
                 category.change,
                 category.change_pct,
             )
-            for program in report.reports
+            for program in programs
             for category in program.categories
         ],
     )

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import checks, formatting, queries, reports, spreadsheets
+from . import checks, formatting, queries, reports, sheets, spreadsheets
 from .documents import export_document
 from .filters import ProgramYearFilter
 from .models import Department, Program, ProgramYear
@@ -307,28 +307,26 @@ def program_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def _group_report(
     request: HttpRequest, bureau: str, department: str | None, scope: Q
 ) -> tuple[reports.GroupReport, list[int]]:
-    """The chosen year's bundle and the years there are. Queries: every year of the programs
-    in scope and their 11 sections, the summary rows and the totals."""
-    program_years = reports.documents_of(scope)
-    if not program_years:
+    """The chosen year's summary and the years there are. Queries: the years, the summary
+    rows and the totals."""
+    years = reports.group_years(scope)
+    if not years:
         raise Http404("사업설명서가 없습니다.")
-    years = reports.years_of(program_years)
     year = _chosen_year(request, years)
-    report = reports.group_report(
-        bureau, department, scope, program_years, year, timezone.localdate()
-    )
-    return report, years
+    return reports.group_report(bureau, department, scope, year, timezone.localdate()), years
 
 
 def _render_group(
     request: HttpRequest,
+    scope: Q,
     report: reports.GroupReport,
     years: list[int],
     urls: tuple[str, str],
     params: dict[str, str],
 ) -> HttpResponse:
-    """The bundle page; `urls` are the report's and its workbook's, `params` what names the
-    group in their query (besides the year)."""
+    """The bundle page: the summary, then each program's document (`sheets`, cached); `urls`
+    are the report's and its workbook's, `params` what names the group in their query (besides
+    the year)."""
     report_url, xlsx_url = urls
     query = urlencode(params | {"year": report.year})
     overview = f"{reverse('programs:overview')}?year={report.year}"
@@ -341,6 +339,7 @@ def _render_group(
         "programs/report_group.html",
         {
             "report": report,
+            "sheets": sheets.bundle_sheets(scope, report.rows, report.printed),
             "xlsx_url": f"{xlsx_url}?{query}",
             "links": links,
             "year_picker": _year_picker(report_url, years, report.year)
@@ -353,6 +352,11 @@ def _render_group(
     )
 
 
+def _group_xlsx(report: reports.GroupReport, filename: str) -> HttpResponse:
+    programs = reports.program_reports(report.rows, report.printed)
+    return _xlsx(spreadsheets.group_workbook(report, programs), filename)
+
+
 def department_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Every program of a department in a year: the summary, then each document."""
     department = get_object_or_404(Department, pk=pk)
@@ -362,14 +366,14 @@ def department_report(request: HttpRequest, pk: int) -> HttpResponse:
         reverse("programs:department_report", args=[pk]),
         reverse("programs:department_xlsx", args=[pk]),
     )
-    return _render_group(request, report, years, urls, {})
+    return _render_group(request, scope, report, years, urls, {})
 
 
 def department_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=pk)
     scope = Q(program__department=department)
     report, _years = _group_report(request, department.bureau, department.name, scope)
-    return _xlsx(spreadsheets.group_workbook(report), f"{department.name} {report.year}.xlsx")
+    return _group_xlsx(report, f"{department.name} {report.year}.xlsx")
 
 
 def _bureau(request: HttpRequest) -> str:
@@ -382,12 +386,13 @@ def _bureau(request: HttpRequest) -> str:
 def bureau_report(request: HttpRequest) -> HttpResponse:
     """Every program of a bureau (실·국) in a year: the summary, then each document."""
     name = _bureau(request)
-    report, years = _group_report(request, name, None, Q(program__department__bureau=name))
+    scope = Q(program__department__bureau=name)
+    report, years = _group_report(request, name, None, scope)
     urls = (reverse("programs:bureau_report"), reverse("programs:bureau_xlsx"))
-    return _render_group(request, report, years, urls, {"name": name})
+    return _render_group(request, scope, report, years, urls, {"name": name})
 
 
 def bureau_xlsx(request: HttpRequest) -> HttpResponse:
     name = _bureau(request)
     report, _years = _group_report(request, name, None, Q(program__department__bureau=name))
-    return _xlsx(spreadsheets.group_workbook(report), f"{name} {report.year}.xlsx")
+    return _group_xlsx(report, f"{name} {report.year}.xlsx")

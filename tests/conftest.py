@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 
 from programs.documents import store_documents
@@ -15,6 +16,14 @@ SAMPLES = sorted((ROOT / "samples").glob("*.expected.json"))
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Every test starts with empty caches: rolled-back tests reuse primary keys, so a sheet
+    kept by one test could otherwise be read by the next under the same key."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from programs import formatting
 from programs.documents import store_documents
 from programs.models import Department, Program
 
+from .test_admin import change_url, form_data
 from .test_pages import assert_no_inline_code, chart_data, page, text
 
 pytestmark = pytest.mark.django_db
@@ -322,22 +323,67 @@ def test_department_report_of_nothing_is_not_found(user_client, stored_samples):
     assert user_client.get(department_url(department, year=2025)).status_code == 404
 
 
+def without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_department_report_runs_a_constant_number_of_queries(
     user_client, make_program_years, django_assert_max_num_queries, count
 ):
     make_program_years(count)  # three bureaus: the first one's department has count / 3
     department = program("합성 사업 000").department
-    # session, user, department; every year of its programs and their 11 sections;
-    # the summary rows and the totals
-    with django_assert_max_num_queries(17):
+    # session, user, department, the years, the summary rows and the totals, the years'
+    # versions; then, with the documents not yet cached, every year of its programs and their
+    # 11 sections
+    with django_assert_max_num_queries(19):
         html = page(user_client, department_url(department))
     assert html.count('<table class="sheet" role="presentation"') == 1 + count // 3
-    with django_assert_max_num_queries(17):
+    # the documents now come from the cache, the same as rendered
+    with django_assert_max_num_queries(7):
+        again = page(user_client, department_url(department))
+    assert without_tokens(again) == without_tokens(html)
+    with django_assert_max_num_queries(18):
         workbook(user_client, department_url(department, "xlsx"))
     bureau = reverse("programs:bureau_report") + "?name=합성국 1"
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         page(user_client, bureau)
+
+
+def test_department_report_shows_a_change_at_once(user_client, department_of_two, sample_document):
+    url = department_url(department_of_two)
+    assert "사회적경제 판로 지원" in page(user_client, url)  # rendered and cached
+    changed = copy.deepcopy(sample_document)
+    changed["budget_summary"][0]["current"] = 1234567  # an import raises the version
+    store_documents([changed])
+    html = page(user_client, url)
+    assert "1,234,567" in html
+    Program.objects.filter(title="사회적경제 판로 지원").update(title="판로 지원 사업")
+    Department.objects.filter(pk=department_of_two.pk).update(bureau="공정경제국")
+    html = page(user_client, url)
+    assert "<h2>판로 지원 사업</h2>" in html
+    assert "사회적경제 판로 지원" not in html
+    assert html.count("공정경제국") > 2  # the summary and every document's running head
+
+
+def test_department_report_shows_an_admin_save_at_once(admin_client, department_of_two):
+    url = department_url(department_of_two)
+    assert "바뀐 사업내용" not in page(admin_client, url)  # rendered and cached
+    year = program().years.get()
+    data = form_data(admin_client.get(change_url(year)))
+    data["activities-0-text"] = "바뀐 사업내용"  # a section's row alone
+    assert admin_client.post(change_url(year), data).status_code == 302
+    assert "바뀐 사업내용" in page(admin_client, url)
+
+
+def test_department_report_documents_are_printed_today(user_client, department_of_two, monkeypatch):
+    url = department_url(department_of_two)
+    assert "출력일(2026.11.27)" in page(user_client, url)
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    monkeypatch.setattr("programs.views.timezone.localdate", lambda: tomorrow)
+    html = page(user_client, url)
+    assert "출력일(2026.11.28)" in html
+    assert "출력일(2026.11.27)" not in html
 
 
 # ---------------------------------------------------------------- Excel
