@@ -3,8 +3,8 @@
 Run it against a database with data (e.g. `make bench-pages` leaves one in .make/):
     DATABASE_URL=sqlite:///.make/bench-5000x5.sqlite3 .venv/bin/python bench/memory.py
 It starts one gunicorn worker on 127.0.0.1, signs in through a session made here, requests
-the overview, list, program pages and admin change pages in turn, and prints the worker's
-resident memory before and after.
+the overview, list, program pages, admin change pages and department reports in turn, and
+prints the worker's resident memory before and after.
 """
 
 import argparse
@@ -31,7 +31,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from programs.models import ProgramYear  # noqa: E402
+from programs.models import Department, ProgramYear  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -59,6 +59,9 @@ def main() -> None:
     urls = ["/", "/programs/", "/programs/?sort=-change", "/admin/programs/programyear/"]
     urls += [f"/programs/{program}/" for program, _pk in years]
     urls += [f"/admin/programs/programyear/{pk}/change/" for _program, pk in years[:50]]
+    # ten departments' reports: ~950 program documents in the worker's cache (bounded at 1,000)
+    departments = Department.objects.order_by("pk").values_list("pk", flat=True)[:10]
+    urls += [f"/reports/department/{pk}/" for pk in departments]
 
     pidfile = Path(f"/tmp/budget-site-memory-{args.port}.pid")
     server = subprocess.Popen(
