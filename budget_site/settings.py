@@ -103,6 +103,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates through Jinja2: the admin's change page of a year ~170 → ~100 ms.
+FORM_RENDERER = "programs.forms.FormRenderer"
+
 WSGI_APPLICATION = "budget_site.wsgi.application"
 
 DATABASES = {

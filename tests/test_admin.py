@@ -58,6 +58,18 @@ def test_change_page_shows_every_section_in_document_order(admin_client, stored_
     assert "결산 2020 예산현액: 비어 있음" in page
 
 
+def test_change_page_reads_each_section_once(
+    admin_client, stored_samples, django_assert_num_queries
+):
+    year = stored_samples[0]
+    admin_client.get(change_url(year))  # content types, cached from then on
+    # Session, user, the year; each of the 11 sections, for its inline and the findings
+    # alike; the year's program (its title) and the program select's chosen option.
+    with django_assert_num_queries(16):
+        response = admin_client.get(change_url(year))
+    assert "결산 2020 예산현액: 비어 있음" in response.content.decode()
+
+
 def test_change_page_saves_with_inlines_unchanged(admin_client, stored_samples):
     year = stored_samples[0]
     response = admin_client.get(change_url(year))

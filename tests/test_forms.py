@@ -1,0 +1,35 @@
+"""The form renderer: Django's own form templates through Jinja2, the admin's through Django."""
+
+import pytest
+from django.forms.renderers import get_default_renderer
+from django.forms.utils import ErrorList
+from django.template.backends.django import Template as DjangoTemplate
+from django.template.backends.jinja2 import Template as Jinja2Template
+from django.urls import reverse
+
+
+def test_django_widgets_render_through_jinja2_and_the_admin_s_through_django():
+    renderer = get_default_renderer()
+    assert isinstance(renderer.get_template("django/forms/widgets/select.html"), Jinja2Template)
+    wrapper = renderer.get_template("admin/widgets/related_widget_wrapper.html")
+    assert isinstance(wrapper, DjangoTemplate)
+
+
+def test_an_error_list_renders_its_errors_and_nothing_when_empty():
+    assert ErrorList().as_ul() == ""
+    assert str(ErrorList(["a < b"])) == '<ul class="errorlist"><li>a &lt; b</li></ul>'
+
+
+@pytest.mark.django_db
+def test_change_page_renders_the_widgets_of_both_engines(admin_client, stored_samples):
+    year = stored_samples[0]
+    url = reverse("admin:programs_programyear_change", args=[year.pk])
+    page = admin_client.get(url).content.decode()
+    # Jinja2: inputs with their values, the selected option.
+    assert f'<input type="hidden" name="base_version" value="{year.version}"' in page
+    assert f'<option value="{year.program_id}" selected>' in page
+    assert 'name="budget_lines-0-prior" value="554000"' in page
+    # The Django engine: the admin's own widget templates around them.
+    assert '<div class="related-widget-wrapper" data-model-ref="program">' in page
+    assert '<p class="date">\n  <input type="text" name="contracts-0-start"' in page
+    assert "errorlist" not in page
