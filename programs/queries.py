@@ -67,6 +67,23 @@ def change_percent(prior: int | None, current: int | None) -> Decimal | None:
     return ratio.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+class BudgetChange:
+    """증감 and 증감률 of the `prior` and `current` budgets of a dataclass that has them."""
+
+    prior: int | None
+    current: int | None
+
+    @property
+    def change(self) -> int | None:
+        if self.prior is None or self.current is None:
+            return None
+        return self.current - self.prior
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        return change_percent(self.prior, self.current)
+
+
 def for_list() -> QuerySet:
     """Program years with their budget totals, change, last execution rate and contract end.
 
@@ -96,7 +113,7 @@ def for_list() -> QuerySet:
 
 
 @dataclass
-class Overview:
+class Overview(BudgetChange):
     year: int
     programs: int
     prior: int | None
@@ -112,16 +129,6 @@ class Overview:
     contracts_ending: list[Contract]
     contracts_ending_count: int
     findings: list[tuple[ProgramYear, list[str]]]  # error messages
-
-    @property
-    def change(self) -> int | None:
-        if self.prior is None or self.current is None:
-            return None
-        return self.current - self.prior
-
-    @property
-    def change_pct(self) -> Decimal | None:
-        return change_percent(self.prior, self.current)
 
     @property
     def contract_window_last(self) -> datetime.date:
@@ -293,20 +300,10 @@ def trend_chart(rows: Sequence[TrendRow]) -> dict:
 
 
 @dataclass
-class CategoryRow:
+class CategoryRow(BudgetChange):
     category: str
     prior: int | None
     current: int | None
-
-    @property
-    def change(self) -> int | None:
-        if self.prior is None or self.current is None:
-            return None
-        return self.current - self.prior
-
-    @property
-    def change_pct(self) -> Decimal | None:
-        return change_percent(self.prior, self.current)
 
 
 def category_rows(program_year: ProgramYear) -> list[CategoryRow]:

@@ -174,7 +174,7 @@ def program_report(
 
 
 @dataclass
-class GroupReport:
+class GroupReport(queries.BudgetChange):
     """A department's or bureau's programs of one year: the summary, then each document."""
 
     bureau: str
@@ -185,16 +185,6 @@ class GroupReport:
     prior: int | None
     current: int | None
     printed: datetime.date
-
-    @property
-    def change(self) -> int | None:
-        if self.prior is None or self.current is None:
-            return None
-        return self.current - self.prior
-
-    @property
-    def change_pct(self) -> Decimal | None:
-        return queries.change_percent(self.prior, self.current)
 
     @property
     def title(self) -> str:
