@@ -12,6 +12,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from .checks import ERROR, check_document
@@ -289,28 +290,47 @@ def _values(obj: object, fields: Iterable[Field], path: str) -> dict:
 
 def _validated(instance: models.Model, where: str, fields: Iterable[Field]) -> models.Model:
     """Run the model's validators and clean(); report errors by their key in the document."""
-    keys = {field.model_attr: field.key for field in fields}
-    for model_field in instance._meta.concrete_fields:
+    model = type(instance)
+    for attname in _blank_texts(model):
         # A blank text is "" in a column that is not nullable, as Django stores it.
-        is_text = isinstance(model_field, models.CharField | models.TextField)
-        if is_text and not model_field.null and getattr(instance, model_field.attname) is None:
-            setattr(instance, model_field.attname, "")
+        if getattr(instance, attname) is None:
+            setattr(instance, attname, "")
     try:
-        # Relations are set when the document is saved; uniqueness is checked per document.
-        relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        # Uniqueness is checked per document.
         instance.full_clean(
-            exclude=relations,
+            exclude=_set_when_saved(model),
             validate_unique=False,
             validate_constraints=False,
         )
     except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        key = keys.get(field, field)
+        name, messages = next(iter(error.message_dict.items()))
+        key = {field.model_attr: field.key for field in fields}.get(name, name)
         # A key of "" is the value itself (an entry of a list of texts).
         raise DocumentError(
             f"{_where(where, key) if key else where}: {' '.join(messages)}"
         ) from None
     return instance
+
+
+@cache
+def _blank_texts(model: type[models.Model]) -> tuple[str, ...]:
+    """The text columns that are not nullable."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField) and not field.null
+    )
+
+
+@cache
+def _set_when_saved(model: type[models.Model]) -> frozenset[str]:
+    """What full_clean skips: what the rows get only when they are saved (the key, the
+    relations and the position)."""
+    return frozenset(
+        field.name
+        for field in model._meta.concrete_fields
+        if field.primary_key or field.is_relation or field.name == "position"
+    )
 
 
 def _no_repeats(values: list, path: str, key: str) -> None:
@@ -495,19 +515,28 @@ def store_document(document: object, path: str = "", *, user=None, reason: str =
     # A department or program the import makes is recorded by the year's history record
     # (its document names both), not by records of their own: an import stays fast.
     # What was just made has nothing under it yet: no lookup for that.
-    department = Department.objects.filter(bureau=bureau, name=department_name).first()
-    program = stored = None
-    if department is None:
+    keys = (
+        Department.objects.filter(bureau=bureau, name=department_name)
+        .annotate(program=FilteredRelation("programs", condition=Q(programs__title=read.title)))
+        .values_list("pk", "program__pk")
+        .order_by()  # one row at most, both keys being unique: nothing to sort
+    )
+    department_id, program_id = next(iter(keys), (None, None))
+    stored = None
+    if department_id is None:
         department = Department(bureau=bureau, name=department_name)
         department.save_without_historical_record()
-    else:
-        program = Program.objects.filter(title=read.title, department=department).first()
-    if program is None:
-        program = Program(title=read.title, department=department)
+        department_id = department.pk
+    if program_id is None:
+        program = Program(title=read.title, department_id=department_id)
         program.save_without_historical_record()
     else:
+        # The whole of the stored program: no need to read it.
+        program = Program(pk=program_id, title=read.title, department_id=department_id)
+        # With its sections, to compare with the document; only the year's row is locked.
         stored = (
-            ProgramYear.objects.select_for_update()
+            ProgramYear.objects.with_sections()
+            .select_for_update(of=("self",))
             .filter(program=program, fiscal_year=read.year.fiscal_year)
             .first()
         )
@@ -517,7 +546,7 @@ def store_document(document: object, path: str = "", *, user=None, reason: str =
     if stored:
         year.pk = stored.pk
         year.version = stored.version + 1
-        if snapshot == export_document(ProgramYear.objects.with_sections().get(pk=stored.pk)):
+        if snapshot == export_document(stored):
             errors = errors_of(snapshot)
             if stored.check_errors != errors:  # the checks themselves changed since
                 stored.check_errors = errors

@@ -58,6 +58,45 @@ def test_reimport_updates_the_year_in_place(stored_samples, sample_document):
     assert len(document["history"]) == 20
 
 
+def grown(document: dict, times: int, title: str) -> dict:
+    """The document as another program of its department, its sections' rows `times` over."""
+    document = copy.deepcopy(document)
+    document["title"] = title
+    for key in ("officers", "history", "contracts", "schedule", "performance"):
+        document[key] *= times
+    for key in ("activities", "expected_effects", "legal_basis"):
+        document[key] *= times
+    for group in document["cost_basis"]:
+        group["items"] *= times
+    return document
+
+
+# Up to 3 times the sample's rows: a section's INSERT is one statement until SQLite's 999
+# parameters (bulk_create batches beyond), far more rows than a document has.
+@pytest.mark.parametrize("times", [1, 3])
+def test_storing_a_document_takes_the_same_queries_whatever_its_rows(
+    sample_document, times, django_assert_max_num_queries
+):
+    store_documents([sample_document])  # its department exists from here on
+    # The savepoint; the department and the program looked up in one; the program, the year
+    # and its history record; one INSERT for each of the 11 sections; the savepoint released.
+    with django_assert_max_num_queries(17):
+        store_documents([grown(sample_document, times, "다른 사업")])
+
+
+@pytest.mark.parametrize("times", [1, 3])
+def test_reimporting_a_document_takes_the_same_queries_whatever_its_rows(
+    sample_document, times, django_assert_max_num_queries
+):
+    document = grown(sample_document, times, "다른 사업")
+    store_documents([document])
+    document["purpose"] = "바뀐 목적"
+    # The savepoint; the department and the program; the year and its 11 sections; the year
+    # updated and its history record; each section's rows deleted and inserted; the release.
+    with django_assert_max_num_queries(39):
+        store_documents([document])
+
+
 def test_another_year_of_a_program_joins_the_same_program(stored_samples, sample_document):
     sample_document["fiscal_year"] = 2025
     store_documents([sample_document])
