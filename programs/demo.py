@@ -32,6 +32,7 @@ from .models import (
     ScheduleStep,
     Settlement,
 )
+from .planner import refresh_statistics
 
 BUREAUS = {
     "기획조정실": ["기획담당관", "조직담당관", "법무담당관", "재정기획관"],
@@ -433,6 +434,7 @@ def generate(programs: int, years: int, seed: int, first_year: int = 2021) -> di
             batch = []
     if batch:
         _store(batch, rng, stats)
+    refresh_statistics()
     return stats
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from programs.documents import export_document
 from programs.models import Program, ProgramYear
@@ -28,6 +29,17 @@ def test_importing_the_sample_folder_stores_each_program_once(capsys):
     assert "000_5073a130600540e8.txt: 1건 저장 (사회적경제지원센터 운영 2024)" in out
     assert "경고: 결산 2020" in out  # the parser's warnings are shown
     assert ProgramYear.objects.count() == len(SAMPLES)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statistics table")
+def test_an_import_leaves_the_query_planner_statistics_of_what_it_stored():
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sqlite_stat1")
+    call_command("import_documents", str(ROOT / "samples"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl FROM sqlite_stat1")
+        analyzed = {table for (table,) in cursor.fetchall()}
+    assert {"programs_programyear", "programs_program", "programs_department"} <= analyzed
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.documents import DocumentError, store_documents
+from programs.planner import refresh_statistics
 from programs.sources import document_files, read_file
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             for document in documents:
                 for warning in document.get("warnings") or []:
                     self.stdout.write(f"  {path}: 경고: {warning}")
+        refresh_statistics()  # the tables may have grown much
         if failed:
             raise CommandError(
                 f"{failed}개 파일을 가져오지 못했습니다 (그 파일의 내용은 저장하지 않음)"
