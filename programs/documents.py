@@ -211,12 +211,26 @@ def export_document(year: ProgramYear) -> dict:
     return document_of(year, section_rows(year))
 
 
+def export_sections(year: ProgramYear, sections: Iterable[type[models.Model]]) -> dict:
+    """The JSON form of a year of which only the rows of `sections` were read (prefetch the
+    `related_name` of each): the other sections come out empty. For figures that need a few
+    sections of many years."""
+    read = set(sections)
+    rows = {model: list(_related(year, model).all()) if model in read else [] for model in SECTIONS}
+    return document_of(year, rows)
+
+
 def section_rows(year: ProgramYear) -> dict[type[models.Model], list]:
     return {model: list(_related(year, model).all()) for model in SECTIONS}
 
 
+def related_name(model: type[models.Model]) -> str:
+    """The name under which a year holds its rows of the section `model`."""
+    return model._meta.get_field("program_year").remote_field.related_name
+
+
 def _related(year: ProgramYear, model: type[models.Model]):
-    return getattr(year, model._meta.get_field("program_year").remote_field.related_name)
+    return getattr(year, related_name(model))
 
 
 def document_of(year: ProgramYear, rows: dict[type[models.Model], list]) -> dict:

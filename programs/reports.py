@@ -4,8 +4,9 @@ A report prints the year's program description section by section, as the offici
 orders and numbers them, with the charts of the program page. The figures that span years
 (budget trend, contract timeline) come from `queries`, as on the program page, so paper and
 screen agree. A bundle runs a fixed number of queries whatever the number of programs: its
-summary, then every year of its programs with each section in one query
-(`ProgramYear.with_sections`); on screen its documents come from `programs.sheets`.
+summary, then its years with each section in one query (`ProgramYear.with_sections`) and the
+programs' other years with the four sections the trend and timeline read; on screen its
+documents come from `programs.sheets`.
 """
 
 import datetime
@@ -16,8 +17,17 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from . import formatting, queries
-from .documents import export_document
-from .models import CostItem, PerformanceRecord, Program, ProgramYear
+from .documents import export_document, export_sections, related_name
+from .models import (
+    BudgetLine,
+    Contract,
+    CostItem,
+    HistoryEvent,
+    PerformanceRecord,
+    Program,
+    ProgramYear,
+    Settlement,
+)
 
 
 def documents_of(scope: Q) -> list[ProgramYear]:
@@ -145,21 +155,21 @@ def _performance(program_year: ProgramYear) -> list[tuple[int, list[PerformanceR
 
 
 def program_report(
-    program_years: Sequence[ProgramYear], year: int, today: datetime.date
+    selected: ProgramYear, others: Sequence[dict], today: datetime.date
 ) -> ProgramReport:
-    """The report of `year` from one program's years (all of them: the trend and the
-    timeline span every document)."""
-    documents = [export_document(program_year) for program_year in program_years]
-    index = next(i for i, py in enumerate(program_years) if py.fiscal_year == year)
-    selected = program_years[index]
+    """The report of `selected` (with its sections prefetched), beside the JSON form of its
+    program's other years: the trend and the timeline span every document, and read only
+    their budget, settlements, contracts and history (`SPANNING`)."""
+    document = export_document(selected)
+    documents = [*others, document]
     categories = queries.category_rows(selected)
     trend = queries.budget_trend(documents)
     timeline = queries.contract_timeline(documents, today)
     return ProgramReport(
         year=selected,
-        document=documents[index],
+        document=document,
         categories=categories,
-        category_chart=queries.category_chart(categories, year),
+        category_chart=queries.category_chart(categories, selected.fiscal_year),
         cost_groups=_cost_groups(selected),
         performance=_performance(selected),
         trend=trend,
@@ -228,11 +238,25 @@ def group_report(
     )
 
 
+# The sections of a program's other years that its report reads (for the trend and timeline).
+SPANNING = (BudgetLine, Settlement, Contract, HistoryEvent)
+
+
 def program_reports(rows: Sequence[ProgramYear], today: datetime.date) -> list[ProgramReport]:
-    """The report of each of `rows` (program years), in their order. Queries: every year of
-    their programs with all sections (12), whatever their number."""
-    program_years = documents_of(Q(program_id__in={row.program_id for row in rows}))
-    by_program: dict[int, list[ProgramYear]] = {}
-    for program_year in program_years:
-        by_program.setdefault(program_year.program_id, []).append(program_year)
-    return [program_report(by_program[row.program_id], row.fiscal_year, today) for row in rows]
+    """The report of each of `rows` (program years), in their order. Queries: those years with
+    all their sections (12), and their programs' other years with the `SPANNING` sections
+    (5), whatever their number: the other years' remaining sections are not read at all."""
+    pks = [row.pk for row in rows]
+    selected = {year.pk: year for year in documents_of(Q(pk__in=pks))}
+    others = (
+        ProgramYear.objects.filter(program_id__in={row.program_id for row in rows})
+        .exclude(pk__in=pks)
+        .select_related("program__department")
+        .prefetch_related(*map(related_name, SPANNING))
+    )
+    documents: dict[int, list[dict]] = {}
+    for year in others:
+        documents.setdefault(year.program_id, []).append(export_sections(year, SPANNING))
+    return [
+        program_report(selected[row.pk], documents.get(row.program_id, []), today) for row in rows
+    ]

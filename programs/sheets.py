@@ -1,7 +1,7 @@
 """The printed documents of a department's or bureau's report, rendered once and cached.
 
-A bundle prints every program of its year: ~95 for a department at city scale, each ~12 ms to
-load and render (1.2 s a report, `manage.py bench`). Between changes a document prints the same,
+A bundle prints every program of its year: ~95 for a department at city scale, each ~8 ms to
+load and render (0.8 s a report, `manage.py bench`). Between changes a document prints the same,
 so each rendered sheet is kept under a key naming all it shows: the year, the version of every
 year of its program (the trend and the timeline span them; a save in the admin, an import and a
 restore raise it), the program's title and department, the print date and the language. Any

@@ -268,7 +268,9 @@ def _program_report(request: HttpRequest, pk: int) -> tuple[reports.ProgramRepor
         raise Http404("이 사업의 사업설명서가 없습니다.")
     years = reports.years_of(program_years)
     year = _chosen_year(request, years)
-    return reports.program_report(program_years, year, timezone.localdate()), years
+    selected = next(py for py in program_years if py.fiscal_year == year)
+    others = [export_document(py) for py in program_years if py is not selected]
+    return reports.program_report(selected, others, timezone.localdate()), years
 
 
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:

@@ -334,20 +334,40 @@ def test_department_report_runs_a_constant_number_of_queries(
     make_program_years(count)  # three bureaus: the first one's department has count / 3
     department = program("합성 사업 000").department
     # session, user, department, the years, the summary rows and the totals, the years'
-    # versions; then, with the documents not yet cached, every year of its programs and their
-    # 11 sections
-    with django_assert_max_num_queries(19):
+    # versions; then, with the documents not yet cached, the year's documents with their 11
+    # sections and the programs' other years with 4 (none here: 1 query)
+    with django_assert_max_num_queries(20):
         html = page(user_client, department_url(department))
     assert html.count('<table class="sheet" role="presentation"') == 1 + count // 3
     # the documents now come from the cache, the same as rendered
     with django_assert_max_num_queries(7):
         again = page(user_client, department_url(department))
     assert without_tokens(again) == without_tokens(html)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         workbook(user_client, department_url(department, "xlsx"))
     bureau = reverse("programs:bureau_report") + "?name=합성국 1"
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         page(user_client, bureau)
+
+
+def test_department_report_draws_what_the_program_report_draws(
+    user_client, make_program_years, django_assert_max_num_queries
+):
+    """The bundle reads only the budget, settlements, contracts and history of a program's
+    other years; its trend and timeline are the program report's, which reads them whole."""
+    latest, *_ = make_program_years(3, one_program=True)  # 2024, 2023, 2022
+    url = department_url(latest.program.department)
+    # ... as above, the other years' 4 sections now read (4 more)
+    with django_assert_max_num_queries(24):
+        bundle = page(user_client, url)
+    single = page(user_client, report_url(latest.program.title))
+    for chart in ("trend", "timeline", "category"):
+        element = f"p{latest.pk}-{chart}-chart-data"
+        assert chart_data(bundle, element) == chart_data(single, element)
+    trend = chart_data(bundle, f"p{latest.pk}-trend-chart-data")
+    budgets = dict(zip(trend["labels"], trend["budget"], strict=True))
+    # each year's budget comes from that year's document
+    assert budgets["2022"] is not None and budgets["2023"] is not None
 
 
 def test_department_report_shows_a_change_at_once(user_client, department_of_two, sample_document):
