@@ -94,11 +94,12 @@ def chromium():
 
 @pytest.fixture
 def signed_in(live_server, django_user_model):
-    """A function that signs a browser context in to live_server as a new staff member."""
+    """A function that signs a browser context in to live_server as `user`, by default a new
+    staff member."""
 
-    def sign_in(context, username: str = "kim") -> None:
+    def sign_in(context, user=None) -> None:
         client = Client()
-        client.force_login(django_user_model.objects.create_user(username, is_staff=True))
+        client.force_login(user or django_user_model.objects.create_user("kim", is_staff=True))
         context.clear_cookies()
         context.add_cookies(
             [

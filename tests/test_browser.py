@@ -5,13 +5,11 @@ since live_server tests empty the database after each test.
 """
 
 import io
-import os
 from pathlib import Path
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.test import Client
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from programs.documents import store_documents
@@ -19,29 +17,6 @@ from programs.models import Program
 
 from .conftest import SAMPLES, load
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are
-# still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERIOUS = {"serious", "critical"}
 
 
@@ -76,16 +51,8 @@ class Watch:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def browser_context(browser, live_server):
-    context = browser.new_context(
+def browser_context(chromium, live_server):
+    context = chromium.new_context(
         viewport={"width": 1366, "height": 768}, locale="ko-KR", accept_downloads=True
     )
     tab = context.new_page()
@@ -96,23 +63,12 @@ def browser_context(browser, live_server):
 
 
 @pytest.fixture
-def tab(browser_context, live_server, transactional_db, django_user_model):
+def tab(browser_context, transactional_db, signed_in):
     """The module's tab, signed in as a staff member, with the samples stored."""
     for path in SAMPLES:
         store_documents([load(path)])
-    client = Client()
-    client.force_login(django_user_model.objects.create_user("kim", is_staff=True))
     context, tab, watch = browser_context
-    context.clear_cookies()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    signed_in(context)
     watch.clear()
     tab.watch = watch
     return tab

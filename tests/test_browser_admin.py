@@ -1,12 +1,7 @@
 """The admin in a real browser under the Content-Security-Policy: its pages load without a
 console error (a refused script or style is one), and its scripts still work."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from programs import roles
@@ -14,52 +9,28 @@ from programs.documents import store_documents
 from programs.models import Department, ProgramYear
 
 from .conftest import SAMPLES, load
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from .test_browser import LAUNCH_ARGS, Watch  # noqa: E402
+from .test_browser import Watch
 
 
 @pytest.fixture(scope="module")
-def admin_tab(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ko-KR")
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        tab.watch = Watch(tab, live_server.url)
-        yield context, tab
-        browser.close()
+def admin_tab(chromium, live_server):
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="ko-KR")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.watch = Watch(tab, live_server.url)
+    yield context, tab
+    context.close()
 
 
 @pytest.fixture
-def tab(admin_tab, live_server, transactional_db, django_user_model):
+def tab(admin_tab, transactional_db, django_user_model, signed_in):
     """Signed in as the budget office, with the samples stored."""
     for path in SAMPLES:
         store_documents([load(path)])
     user = django_user_model.objects.create_user("office")
     roles.assign(user, roles.BUDGET_OFFICE)
-    client = Client()
-    client.force_login(user)
     context, tab = admin_tab
-    context.clear_cookies()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    signed_in(context, user)
     tab.watch.clear()
     return tab
 
