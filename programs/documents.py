@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from .checks import ERROR, check_document
 from .models import (
+    DERIVED_FIELDS,
     SETTLEMENT_COLUMNS,
     Activity,
     BudgetLine,
@@ -604,16 +605,6 @@ def _record(year: ProgramYear, snapshot: dict, history_type: str, user, reason: 
         **{name: getattr(year, name) for name in _HISTORY_FIELDS},
     )
 
-
-DERIVED_FIELDS = (
-    "check_errors",
-    "budget_prior",
-    "budget_current",
-    "settled_year",
-    "settled_executed",
-    "settled_available",
-    "contract_end",
-)
 
 _HISTORY_FIELDS = [
     field.attname for field in ProgramYear._meta.concrete_fields if field.name not in DERIVED_FIELDS

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from .documents import (
-    DERIVED_FIELDS,
     FUNDING,
     PERIOD,
     ROW_SECTIONS,
@@ -33,6 +32,7 @@ from .documents import (
     write_year,
 )
 from .models import (
+    DERIVED_FIELDS,
     SETTLEMENT_COLUMNS,
     CostItem,
     LegalBasis,

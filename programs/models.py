@@ -129,6 +129,18 @@ class DocumentSnapshot(models.Model):
         abstract = True
 
 
+# ProgramYear's figures kept from its sections (`documents.set_derived`), not typed.
+DERIVED_FIELDS = (
+    "check_errors",
+    "budget_prior",
+    "budget_current",
+    "settled_year",
+    "settled_executed",
+    "settled_available",
+    "contract_end",
+)
+
+
 class ProgramYear(models.Model):
     """One year's program description: section 1 (basic facts) and section 3's single values."""
 
@@ -174,15 +186,7 @@ class ProgramYear(models.Model):
     revisions = HistoricalRecords(
         bases=[DocumentSnapshot],
         # Kept figures follow the sections; the record's document holds what they follow.
-        excluded_fields=[
-            "check_errors",
-            "budget_prior",
-            "budget_current",
-            "settled_year",
-            "settled_executed",
-            "settled_available",
-            "contract_end",
-        ],
+        excluded_fields=list(DERIVED_FIELDS),
         history_change_reason_field=models.TextField(null=True),
     )
 
