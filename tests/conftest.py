@@ -1,4 +1,5 @@
 import copy
+import datetime
 import json
 import os
 from pathlib import Path
@@ -24,6 +25,23 @@ def empty_caches():
     kept by one test could otherwise be read by the next under the same key."""
     for cache in caches.all():
         cache.clear()
+
+
+# The pages' "today" in the modules that use `fixed_today`: contract deadlines, print dates.
+TODAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    monkeypatch.setattr("programs.views.timezone.localdate", lambda: TODAY)
+
+
+@pytest.fixture
+def user_client(client, django_user_model):
+    """Signed in as a new user without any role. No password: hashing one would cost more
+    than the rest of a test."""
+    client.force_login(django_user_model.objects.create_user("kim"))
+    return client
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 import copy
 import csv
-import datetime
 import io
 import json
 import re
@@ -12,21 +11,7 @@ from django.urls import reverse
 from programs.documents import store_documents
 from programs.models import Program
 
-pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2026, 11, 27)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("programs.views.timezone.localdate", lambda: TODAY)
-
-
-@pytest.fixture
-def user_client(client, django_user_model):
-    # No password: hashing one would cost more than the rest of a test.
-    client.force_login(django_user_model.objects.create_user("kim"))
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
 
 @pytest.fixture

@@ -15,25 +15,14 @@ from programs import formatting
 from programs.documents import store_documents
 from programs.models import Department, Program
 
+from .conftest import TODAY
 from .test_admin import change_url, form_data
 from .test_pages import assert_no_inline_code, chart_data, page, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
-TODAY = datetime.date(2026, 11, 27)
 TITLE = "사회적경제지원센터 운영"
 AMOUNT = "#,##0;△#,##0"
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("programs.views.timezone.localdate", lambda: TODAY)
-
-
-@pytest.fixture
-def user_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("kim"))
-    return client
 
 
 @pytest.fixture
