@@ -263,6 +263,19 @@ class TrendRow:
         return rate(self.executed, self.available)
 
 
+def latest_settled(trend: Sequence[TrendRow]) -> TrendRow | None:
+    """The last year of the trend with an executed amount (its last settlement)."""
+    return next((row for row in reversed(trend) if row.executed is not None), None)
+
+
+def derived_available(settlements: Iterable[Settlement]) -> bool:
+    """Whether a settlement's 예산현액 is blank in the document and shown as computed."""
+    return any(
+        settlement.available is None and settlement.available_or_derived is not None
+        for settlement in settlements
+    )
+
+
 def budget_trend(documents: Sequence[dict]) -> list[TrendRow]:
     """Budget per year with settled final budget, executed amount and execution rate.
 

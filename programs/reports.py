@@ -84,11 +84,7 @@ class ProgramReport:
 
     @property
     def derived_available(self) -> bool:
-        """Whether a settlement's 예산현액 is blank in the document and shown as computed."""
-        return any(
-            settlement.available is None and settlement.available_or_derived is not None
-            for settlement in self.year.settlements.all()
-        )
+        return queries.derived_available(self.year.settlements.all())
 
     @property
     def has_national_settlement(self) -> bool:
@@ -137,7 +133,7 @@ class ProgramReport:
 
     @property
     def latest_settled(self) -> queries.TrendRow | None:
-        return next((row for row in reversed(self.trend) if row.executed is not None), None)
+        return queries.latest_settled(self.trend)
 
 
 def _cost_groups(program_year: ProgramYear) -> list[tuple[str, list[CostItem]]]:

@@ -14,7 +14,7 @@ from django_tables2.export import ExportMixin
 from . import checks, formatting, queries, reports, sheets, spreadsheets
 from .documents import export_document
 from .filters import ProgramYearFilter
-from .models import Department, Program, ProgramYear
+from .models import Department, Program
 from .tables import ProgramYearExport, ProgramYearTable
 
 
@@ -163,12 +163,10 @@ program_list = ProgramListView.as_view()
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One program: the chosen year's document in section order, and its years side by side."""
     program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
-    program_years = list(
-        ProgramYear.objects.filter(program=program).with_sections().order_by("-fiscal_year")
-    )
+    program_years = reports.documents_of(Q(program=program))
     if not program_years:
         raise Http404("이 사업의 사업설명서가 없습니다.")
-    years = [program_year.fiscal_year for program_year in program_years]
+    years = reports.years_of(program_years)
     selected = program_years[years.index(_chosen_year(request, years))]
     documents = [export_document(program_year) for program_year in program_years]
     document = documents[program_years.index(selected)]
@@ -179,7 +177,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = queries.contract_timeline(documents, today)
     found = queries.findings(document, documents)
     list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
-    latest_settled = next((row for row in reversed(trend) if row.executed is not None), None)
+    latest_settled = queries.latest_settled(trend)
     return render(
         request,
         "programs/program_detail.html",
@@ -199,10 +197,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": found,
             "error_count": sum(1 for finding in found if finding.severity == checks.ERROR),
             "latest_settlement": latest_settled,
-            "derived_available": any(
-                s.available is None and s.available_or_derived is not None
-                for s in selected.settlements.all()
-            ),
+            "derived_available": queries.derived_available(selected.settlements.all()),
             "trend_caption": _trend_caption(trend, selected.fiscal_year, latest_settled),
             "timeline_caption": _timeline_caption(timeline),
             "year_picker": _year_picker(
