@@ -162,22 +162,12 @@ program_list = ProgramListView.as_view()
 
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One program: the chosen year's document in section order, and its years side by side."""
-    program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
-    program_years = reports.documents_of(Q(program=program))
-    if not program_years:
-        raise Http404("이 사업의 사업설명서가 없습니다.")
-    years = reports.years_of(program_years)
-    selected = program_years[years.index(_chosen_year(request, years))]
-    documents = [export_document(program_year) for program_year in program_years]
-    document = documents[program_years.index(selected)]
-    today = timezone.localdate()
-
-    trend = queries.budget_trend(documents)
-    categories = queries.category_rows(selected)
-    timeline = queries.contract_timeline(documents, today)
-    found = queries.findings(document, documents)
+    # The printed report's figures (trend, categories, timeline), and across every document
+    # of the program its outcomes and findings.
+    report, years, documents = _program_report(request, pk)
+    program, selected = report.program, report.year
+    found = queries.findings(report.document, documents)
     list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
-    latest_settled = queries.latest_settled(trend)
     return render(
         request,
         "programs/program_detail.html",
@@ -185,21 +175,23 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "program": program,
             "year": selected,
             "years": years,
-            "document": document,
-            "budget_total": document["budget_total"],
-            "trend": trend,
-            "trend_chart": queries.trend_chart(trend),
-            "categories": categories,
-            "category_chart": queries.category_chart(categories, selected.fiscal_year),
-            "timeline": timeline,
-            "timeline_chart": timeline.chart(),
+            "document": report.document,
+            "budget_total": report.budget_total,
+            "trend": report.trend,
+            "trend_chart": report.trend_chart,
+            "categories": report.categories,
+            "category_chart": report.category_chart,
+            "timeline": report.timeline,
+            "timeline_chart": report.timeline_chart,
             "outcomes": queries.outcomes(documents),
             "findings": found,
             "error_count": sum(1 for finding in found if finding.severity == checks.ERROR),
-            "latest_settlement": latest_settled,
-            "derived_available": queries.derived_available(selected.settlements.all()),
-            "trend_caption": _trend_caption(trend, selected.fiscal_year, latest_settled),
-            "timeline_caption": _timeline_caption(timeline),
+            "latest_settlement": report.latest_settled,
+            "derived_available": report.derived_available,
+            "trend_caption": _trend_caption(
+                report.trend, selected.fiscal_year, report.latest_settled
+            ),
+            "timeline_caption": _timeline_caption(report.timeline),
             "year_picker": _year_picker(
                 reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
             ),
@@ -254,9 +246,11 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _program_report(request: HttpRequest, pk: int) -> tuple[reports.ProgramReport, list[int]]:
-    """The chosen year's report and the years there are. Queries: the program, its years
-    and their 11 sections."""
+def _program_report(
+    request: HttpRequest, pk: int
+) -> tuple[reports.ProgramReport, list[int], list[dict]]:
+    """The chosen year's report, the years there are and the JSON form of each. Queries: the
+    program, its years and their 11 sections."""
     program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
     program_years = reports.documents_of(Q(program=program))
     if not program_years:
@@ -265,12 +259,13 @@ def _program_report(request: HttpRequest, pk: int) -> tuple[reports.ProgramRepor
     year = _chosen_year(request, years)
     selected = next(py for py in program_years if py.fiscal_year == year)
     others = [export_document(py) for py in program_years if py is not selected]
-    return reports.program_report(selected, others, timezone.localdate()), years
+    report = reports.program_report(selected, others, timezone.localdate())
+    return report, years, [*others, report.document]
 
 
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description on A4, section by section as the document numbers them."""
-    report, years = _program_report(request, pk)
+    report, years, _documents = _program_report(request, pk)
     program, year = report.program, report.fiscal_year
     detail_url = f"{reverse('programs:detail', args=[pk])}?year={year}"
     department = reverse("programs:department_report", args=[program.department_id])
@@ -296,7 +291,7 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def program_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description as a workbook, one sheet per section."""
-    report, _years = _program_report(request, pk)
+    report, _years, _documents = _program_report(request, pk)
     content = spreadsheets.program_workbook(report)
     return _xlsx(content, f"{report.program.title} {report.fiscal_year}.xlsx")
 
