@@ -10,25 +10,18 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from .fields import add_years, iso_date
+from . import arithmetic
+from .arithmetic import (
+    BUDGET_LABELS,
+    ERROR,
+    INFO,
+    SETTLEMENT_LABELS,
+    SEVERITY_LABELS,
+    WARNING,
+)
+from .fields import iso_date
 from .formatting import amount
 from .formatting import date as format_date
-from .models import difference, percent_change
-
-ERROR, WARNING, INFO = "error", "warning", "info"
-
-SETTLEMENT_LABELS = {
-    "final_budget": "최종예산",
-    "carried_in": "전년이월",
-    "budget_change": "예산변경",
-    "available": "예산현액",
-    "executed": "집행액",
-    "carried_out": "차년이월",
-    "unspent": "집행잔액",
-}
-
-
-SIGNED_SETTLEMENT_COLUMNS = {"budget_change", "unspent"}
 
 
 @dataclass(frozen=True)
@@ -40,15 +33,15 @@ class Finding:
     stated: int | str | None = None
     expected: int | str | None = None
 
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def _sum(values: Iterable[int | None]) -> int | None:
-    values = list(values)
-    if not values or any(value is None for value in values):
-        return None
-    return sum(values)
+_sum = arithmetic.total
 
 
 def _compare(
@@ -90,30 +83,23 @@ def _budget_summary(document: dict) -> list[Finding]:
         findings += _compare(
             "budget_summary",
             "change",
-            f"{label} 증감",
+            f"{label} {BUDGET_LABELS['change']}",
             row.get("change"),
-            difference(prior, current),
+            arithmetic.change(prior, current),
             "예산액(B) − 예산액(A) =",
         )
         if "change_pct" in row and row.get("change_pct") is not None:
             findings += _compare(
                 "budget_summary",
                 "change_pct",
-                f"{label} 증감률(%)",
+                f"{label} {BUDGET_LABELS['change_pct']}",
                 row["change_pct"],
-                percent_change(prior, current),
+                arithmetic.percent_change(prior, current),
                 "(B−A)×100/A =",
             )
     total = document.get("budget_total") or {}
-    labels = {
-        "prior": "예산액(A)",
-        "current": "예산액(B)",
-        "change": "증감",
-        "prior_national": "예산액(A) 국비",
-        "current_national": "예산액(B) 국비",
-    }
-    for key, label in labels.items():
-        if key in total:
+    for key, label in BUDGET_LABELS.items():
+        if key in total and key != "change_pct":
             findings += _compare(
                 "budget_summary",
                 "total",
@@ -140,11 +126,10 @@ def _cost_basis(document: dict) -> list[Finding]:
             findings.append(Finding("cost_basis", "category", ERROR, message, category, None))
             continue
         current = budget[category]
-        # Budget books round each item up to the next 천원: allow 1 천원 per item.
         if (
             total_won is None
             or current is None
-            or abs(total_won - current * 1000) <= 1000 * len(items)
+            or arithmetic.adds_up_won(total_won, len(items), current * 1000)
         ):
             continue
         stated = round(total_won / 1000)
@@ -161,7 +146,7 @@ def _children(category: str, item: dict) -> list[Finding]:
     )
     if not children or total is None or stated is None:
         return []
-    if abs(total - stated) <= 1000 * len(children):
+    if arithmetic.adds_up_won(total, len(children), stated):
         return []
     message = (
         f"산출근거: {category} '{item.get('name')}' 세부 항목 합계 {amount(total)}원"
@@ -172,8 +157,9 @@ def _children(category: str, item: dict) -> list[Finding]:
 
 def _funding(document: dict) -> list[Finding]:
     funding = document.get("funding") or {}
-    parts = [funding.get(key) for key in ("national", "city", "district", "other")]
-    parts_total = sum(part or 0 for part in parts) if any(p is not None for p in parts) else None
+    parts_total = arithmetic.total_of_stated(
+        funding.get(key) for key in ("national", "city", "district", "other")
+    )
     findings = _compare(
         "funding",
         "sources",
@@ -203,43 +189,28 @@ def _schedule(document: dict) -> list[Finding]:
 
 
 def _settlement_row(row: dict, label: str) -> list[Finding]:
-    """available = final + carried_in + change; unspent = available − executed − carried_out.
-
-    Each identity is checked when every value is stated, or solved for its one blank value.
-    """
+    """Each settlement identity, checked when every value is stated, or solved for its one
+    blank value."""
     values = dict(row)
     findings = []
-    identities = (
-        {"available": -1, "final_budget": 1, "carried_in": 1, "budget_change": 1},
-        {"unspent": -1, "available": 1, "executed": -1, "carried_out": -1},
-    )
-    for signs in identities:
-        unknown = [key for key in signs if values.get(key) is None]
+    for identity in arithmetic.SETTLEMENT_IDENTITIES:
+        keys = (identity.result, *identity.terms)
+        unknown = [key for key in keys if values.get(key) is None]
         if len(unknown) > 1:
             continue
-        key = unknown[0] if unknown else next(iter(signs))
-        expected = -signs[key] * sum(signs[k] * values[k] for k in signs if k != key)
+        key = unknown[0] if unknown else identity.result
+        expected = identity.solve(values, key)
         findings += _compare(
             "settlements",
-            f"settlement_{next(iter(signs))}",
+            identity.rule,
             f"{label} {SETTLEMENT_LABELS[key]}",
             values.get(key),
             expected,
-            _formula(signs, key),
-            signed=key in SIGNED_SETTLEMENT_COLUMNS,
+            f"{identity.formula(key)} =",
+            signed=key in arithmetic.SIGNED_SETTLEMENT_COLUMNS,
         )
         values[key] = expected
     return findings
-
-
-def _formula(signs: dict[str, int], key: str) -> str:
-    """The identity solved for `key`, in words: `예산현액−집행액−차년이월 =`."""
-    terms = sorted(
-        ((-signs[k] * signs[key], SETTLEMENT_LABELS[k]) for k in signs if k != key),
-        key=lambda term: -term[0],
-    )
-    text = "".join(("+" if sign > 0 else "−") + name for sign, name in terms)
-    return f"{text.removeprefix('+')} ="
 
 
 def _settlements(document: dict) -> list[Finding]:
@@ -248,7 +219,7 @@ def _settlements(document: dict) -> list[Finding]:
         label = f"결산 {row.get('year')}"
         findings += _settlement_row(row, label)
         if row.get("national"):
-            findings += _settlement_row(row["national"], f"{label} 국비")
+            findings += _settlement_row(row["national"], f"{label} {arithmetic.NATIONAL_LABEL}")
     return findings
 
 
@@ -260,14 +231,14 @@ def _contracts(document: dict) -> list[Finding]:
         if start is None or end is None:
             continue
         term = contract.get("term_years")
-        if term and add_years(start, term) - datetime.timedelta(days=1) != end:
+        if term and arithmetic.term_end(start, term) != end:
             period = f"{format_date(start)}~{format_date(end)}"
             message = f"위탁 협약: {period} 기간이 {term}년과 맞지 않습니다"
             findings.append(
                 Finding("contracts", "term", WARNING, message, contract.get("end"), None)
             )
         if previous is not None:
-            gap = (start - previous).days - 1
+            gap = arithmetic.gap_days(previous, start)
             if gap:
                 what = f"{gap}일 공백" if gap > 0 else f"{-gap}일 중복"
                 message = (

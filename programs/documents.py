@@ -15,10 +15,11 @@ from django.db import models, transaction
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
+from . import arithmetic
+from .arithmetic import SETTLEMENT_COLUMNS
 from .checks import ERROR, check_document
 from .models import (
     DERIVED_FIELDS,
-    SETTLEMENT_COLUMNS,
     Activity,
     BudgetLine,
     Contract,
@@ -33,8 +34,6 @@ from .models import (
     ProgramYear,
     ScheduleStep,
     Settlement,
-    difference,
-    percent_change,
 )
 
 FORMAT = "budget-program-document/1"
@@ -193,15 +192,14 @@ def budget_total(lines: Iterable[BudgetLine]) -> dict:
     lines = list(lines)
 
     def total(attr: str) -> int | None:
-        values = [getattr(line, attr) for line in lines if getattr(line, attr) is not None]
-        return sum(values) if values else None
+        return arithmetic.total_of_stated(getattr(line, attr) for line in lines)
 
     prior, current = total("prior"), total("current")
     return {
         "prior": prior,
         "current": current,
-        "change": difference(prior, current),
-        "change_pct": percent_change(prior, current),
+        "change": arithmetic.change(prior, current),
+        "change_pct": arithmetic.percent_change(prior, current),
         "prior_national": total("prior_national"),
         "current_national": total("current_national"),
     }

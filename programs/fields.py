@@ -68,14 +68,6 @@ def iso_date(value: str | None) -> datetime.date | None:
         return None
 
 
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` later (28 February for 29 February in a common year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 class PartialDateField(models.CharField):
     """A date to the day or to the month, as `YYYY-MM-DD` or `YYYY-MM`."""
 

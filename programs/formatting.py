@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from . import arithmetic
+
 
 def amount(value: int | Decimal | None) -> str:
     """천원 with thousands separators and `△` for negatives: `△65,000`."""
@@ -18,6 +20,13 @@ def percent(value: int | Decimal | None) -> str:
         return ""
     sign = "△" if value < 0 else ""
     return f"{sign}{abs(Decimal(value)):,.1f}"
+
+
+def percent_change(prior: int | None, current: int | None) -> str:
+    """증감률 as the budget summary prints it: whole percent (`10`, `△5`), or `순증`."""
+    if arithmetic.is_new(prior, current):
+        return arithmetic.NEW_FROM_ZERO
+    return amount(arithmetic.percent_change(prior, current))
 
 
 def date(value: datetime.date | str | None) -> str:

@@ -18,6 +18,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
+from .arithmetic import SETTLEMENT_COLUMNS
 from .documents import (
     FUNDING,
     PERIOD,
@@ -33,7 +34,6 @@ from .documents import (
 )
 from .models import (
     DERIVED_FIELDS,
-    SETTLEMENT_COLUMNS,
     CostItem,
     LegalBasis,
     Program,

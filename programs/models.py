@@ -7,7 +7,7 @@ the cell blank. What an identity determines (change, %, totals, execution rate) 
 never stored twice.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import arithmetic
 from .fields import MonthField, PartialDateField
 
 MAX_AMOUNT = 10**15  # 천원: far above Seoul's whole budget, below any overflow
@@ -44,6 +45,15 @@ def amount_field(verbose_name: str, *, signed: bool = False) -> models.BigIntege
     )
 
 
+def settlement_field(column: str, *, national: bool = False) -> models.BigIntegerField:
+    """A column of 최근 3년 결산 named as the document prints it; `national`: its 국비 part."""
+    label = arithmetic.SETTLEMENT_LABELS[column]
+    return amount_field(
+        f"{label} {arithmetic.NATIONAL_LABEL}" if national else label,
+        signed=column in arithmetic.SIGNED_SETTLEMENT_COLUMNS,
+    )
+
+
 def non_negative(model: str, *fields: str) -> list[models.CheckConstraint]:
     return [
         models.CheckConstraint(
@@ -52,20 +62,6 @@ def non_negative(model: str, *fields: str) -> list[models.CheckConstraint]:
         )
         for field in fields
     ]
-
-
-def percent_change(prior: int | None, current: int | None) -> int | None:
-    """(current − prior) × 100 / prior, rounded half away from zero as the documents print it."""
-    if prior is None or current is None or prior == 0:
-        return None
-    ratio = Decimal(current - prior) * 100 / Decimal(prior)
-    return int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def difference(prior: int | None, current: int | None) -> int | None:
-    if prior is None or current is None:
-        return None
-    return current - prior
 
 
 class Department(models.Model):
@@ -233,15 +229,9 @@ class ProgramYear(models.Model):
 
     @property
     def funding_total(self) -> int | None:
-        parts = [
-            self.funding_national,
-            self.funding_city,
-            self.funding_district,
-            self.funding_other,
-        ]
-        if all(part is None for part in parts):
-            return None
-        return sum(part or 0 for part in parts)
+        return arithmetic.total_of_stated(
+            (self.funding_national, self.funding_city, self.funding_district, self.funding_other)
+        )
 
 
 class Section(models.Model):
@@ -301,11 +291,11 @@ class BudgetLine(Section):
 
     @property
     def change(self) -> int | None:
-        return difference(self.prior, self.current)
+        return arithmetic.change(self.prior, self.current)
 
     @property
     def change_pct(self) -> int | None:
-        return percent_change(self.prior, self.current)
+        return arithmetic.percent_change(self.prior, self.current)
 
 
 class CostItem(Section):
@@ -482,36 +472,25 @@ class ExpectedEffect(Section):
         return self.text
 
 
-SETTLEMENT_COLUMNS = (
-    "final_budget",
-    "carried_in",
-    "budget_change",
-    "available",
-    "executed",
-    "carried_out",
-    "unspent",
-)
-
-
 class Settlement(Section):
     """최근 3년 결산: the seven columns of one settled year, each with its national part."""
 
     program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="settlements")
     year = models.PositiveSmallIntegerField(_("연도"), validators=YEAR)
-    final_budget = amount_field(_("최종예산"))
-    carried_in = amount_field(_("전년이월"))
-    budget_change = amount_field(_("예산변경"), signed=True)
-    available = amount_field(_("예산현액"))
-    executed = amount_field(_("집행액"))
-    carried_out = amount_field(_("차년이월"))
-    unspent = amount_field(_("집행잔액"), signed=True)
-    national_final_budget = amount_field(_("최종예산 국비"))
-    national_carried_in = amount_field(_("전년이월 국비"))
-    national_budget_change = amount_field(_("예산변경 국비"), signed=True)
-    national_available = amount_field(_("예산현액 국비"))
-    national_executed = amount_field(_("집행액 국비"))
-    national_carried_out = amount_field(_("차년이월 국비"))
-    national_unspent = amount_field(_("집행잔액 국비"), signed=True)
+    final_budget = settlement_field("final_budget")
+    carried_in = settlement_field("carried_in")
+    budget_change = settlement_field("budget_change")
+    available = settlement_field("available")
+    executed = settlement_field("executed")
+    carried_out = settlement_field("carried_out")
+    unspent = settlement_field("unspent")
+    national_final_budget = settlement_field("final_budget", national=True)
+    national_carried_in = settlement_field("carried_in", national=True)
+    national_budget_change = settlement_field("budget_change", national=True)
+    national_available = settlement_field("available", national=True)
+    national_executed = settlement_field("executed", national=True)
+    national_carried_out = settlement_field("carried_out", national=True)
+    national_unspent = settlement_field("unspent", national=True)
 
     class Meta(Section.Meta):
         verbose_name = _("결산")
@@ -539,21 +518,21 @@ class Settlement(Section):
 
     @property
     def available_or_derived(self) -> int | None:
-        """예산현액 as stated, else as the identity gives it (최종예산 + 전년이월 + 예산변경)."""
-        if self.available is not None:
-            return self.available
-        parts = (self.final_budget, self.carried_in, self.budget_change)
-        if any(part is None for part in parts):
-            return None
-        return sum(parts)
+        """예산현액 as stated, else as the identity gives it."""
+        return arithmetic.available(
+            self.available, self.final_budget, self.carried_in, self.budget_change
+        )
+
+    @property
+    def available_is_derived(self) -> bool:
+        """Whether 예산현액 is blank in the document and shown as the identity gives it."""
+        return arithmetic.is_derived_available(
+            self.available, self.final_budget, self.carried_in, self.budget_change
+        )
 
     @property
     def execution_rate(self) -> Decimal | None:
-        """집행률 (%): executed over what was available, one decimal."""
-        available = self.available_or_derived
-        if not available or self.executed is None:
-            return None
-        return (Decimal(self.executed) * 100 / available).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return arithmetic.execution_rate(self.executed, self.available_or_derived)
 
 
 # The related names of the sections, in document order.

@@ -29,7 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from . import checks
-from .fields import add_years, iso_date, partial_date_start
+from .arithmetic import add_years
+from .fields import iso_date, partial_date_start
 from .formatting import date as format_date
 from .models import BudgetLine, Contract, ProgramYear, Settlement
 

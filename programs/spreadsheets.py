@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .models import SETTLEMENT_COLUMNS, Settlement
+from .arithmetic import SETTLEMENT_COLUMNS
+from .models import Settlement
 from .queries import change_percent
 from .reports import GroupReport, ProgramReport, execution_rate
 
