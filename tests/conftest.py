@@ -78,7 +78,7 @@ def make_program_years(db, sample_document):
 # ---------------------------------------------------------------- browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-# See /work/shared/PITFALLS.md: Debian's Chromium, headless, with nothing going out.
+# Debian's Chromium (Playwright cannot download its own here), headless, with nothing going out.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

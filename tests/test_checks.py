@@ -221,4 +221,4 @@ def test_command_finds_no_error_in_the_imported_sample_texts(capsys):
     call_command("check_documents", "--all")
     out = capsys.readouterr().out
     assert "오류 0건" in out
-    assert "[계산] 결산 2020 예산현액" in out
+    assert "[참고] 결산 2020 예산현액" in out

@@ -5,12 +5,11 @@ from itertools import groupby
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.checks import ERROR, check_document, check_years
+from programs.arithmetic import ERROR
+from programs.checks import check_document, check_years
 from programs.documents import DocumentError, export_document
 from programs.models import ProgramYear
 from programs.sources import document_files, read_file
-
-SEVERITY_LABELS = {"error": "오류", "warning": "확인", "info": "계산"}
 
 
 class Command(BaseCommand):
@@ -49,8 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(findings, ensure_ascii=False, indent=1))
         else:
             for source, _document, finding in results:
-                label = SEVERITY_LABELS[finding.severity]
-                self.stdout.write(f"{source}: [{label}] {finding.message}")
+                self.stdout.write(f"{source}: [{finding.severity_label}] {finding.message}")
             errors = sum(finding.severity == ERROR for _s, _d, finding in results)
             self.stdout.write(f"오류 {errors}건, 전체 {len(results)}건")
         if any(finding.severity == ERROR for _s, _d, finding in results):
