@@ -114,11 +114,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets pages read while an import writes; IMMEDIATE avoids "database is locked"
-    # when two writers meet; NORMAL sync is safe with WAL and makes each commit cheap.
+    # WAL lets pages read while an import writes; IMMEDIATE takes the write lock at the start
+    # of a transaction and the timeout makes a second writer wait for it (up to 20 s) instead
+    # of failing with "database is locked"; NORMAL sync is safe with WAL and cheap per commit.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 
 CACHES = {
@@ -219,3 +221,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The address is REMOTE_ADDR: behind the proxy every request has the proxy's, so the
 # throttle is then per account, which is what matters against guessing a password.
+
+# ---------------------------------------------------------------- logging
+# Every unhandled error of a request is logged with its traceback to standard error, where
+# gunicorn (or runserver) writes it: `journalctl -u <service>` or the server's error log.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}

@@ -1,6 +1,7 @@
 """Production settings: refused without their secrets, `check --deploy` clean, headers set,
 sign-in throttled."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -111,3 +112,34 @@ def test_a_successful_sign_in_resets_the_count(client, django_user_model):
         response = client.post(url, {"username": "kim", "password": "the-right-password-1"})
         assert response.status_code == 302
         client.logout()
+
+
+def test_an_unhandled_error_is_logged_with_its_traceback_to_stderr(admin_client, settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    logger = logging.getLogger("django.request")
+    assert any(
+        isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr
+        for handler in logger.handlers
+    )
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    admin_client.raise_request_exception = False
+    try:
+        response = admin_client.get("/fail/")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 500
+    (record,) = records
+    assert record.levelno == logging.ERROR
+    assert record.exc_info[0] is RuntimeError
+
+
+def test_sqlite_writers_wait_for_each_other():
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite only")
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 20
+    assert "journal_mode=WAL" in options["init_command"]
