@@ -1,43 +1,33 @@
 """Data entry: one change page per program year, with its sections as inlines in document order.
 
 Who sees and changes what follows `programs.roles`: a department editor's admin lists and
-opens only the program years of their departments. Every change of a year is recorded in its
-history (`programs.history`), and a save over someone else's newer one is refused
-(`programs.locking`).
+opens only the program years of their departments. Every change of a year is written and
+recorded in its history by `programs.store`, and a save over someone else's newer one is
+refused (`programs.locking`). The import, history and restore screens are `admin_views`.
 """
+
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import formatting, history, locking, roles
+from . import admin_views, formatting, locking, roles, store
 from .checks import check_document
-from .documents import (
-    SECTIONS,
-    DocumentError,
-    document_department,
-    document_of,
-    export_document,
-    store_documents,
-)
-from .forms import ConfirmImportForm, DocumentUploadForm
-from .imports import preview
+from .documents import export_document, stored_document
 from .models import (
+    SECTION_RELATIONS,
     Activity,
     BudgetLine,
     Contract,
@@ -53,15 +43,10 @@ from .models import (
     ScheduleStep,
     Settlement,
 )
-from .sources import read_documents
-
-IMPORT_SALT = "programs.import"
 
 admin.site.site_header = _("사업설명서 관리")
 admin.site.site_title = _("사업설명서 관리")
 admin.site.index_title = _("자료 입력")
-
-HISTORY_SHOWN = 100  # records on a year's history page, newest first
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
@@ -89,6 +74,13 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
 
 
 class SectionFormSet(forms.BaseInlineFormSet):
+    def get_queryset(self):
+        # The year's own rows of the section: read once with the others when the change page
+        # reads the year with its sections (ProgramYearAdmin.get_formsets_with_inlines).
+        if self.instance.pk is None:
+            return super().get_queryset()
+        return getattr(self.instance, self.fk.remote_field.get_accessor_name()).all()
+
     @cached_property
     def empty_form(self):
         # The admin asks for it up to five times an inline (media, rows, column headings)
@@ -286,7 +278,7 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
     show_full_result_count = False
     search_fields = ("program__title", "program__department__name", "program__department__bureau")
     autocomplete_fields = ("program",)
-    readonly_fields = ("funding_total_display", "budget_total_display", "findings_display")
+    readonly_fields = ("funding_total_display", "budget_total_display")
     fieldsets = (
         (
             _("1. 기본 현황"),
@@ -318,7 +310,6 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
                 )
             },
         ),
-        (_("일관성 검사"), {"fields": ("findings_display",)}),
     )
     inlines = (
         OfficerInline,
@@ -358,37 +349,19 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
             formatting.amount(year.budget_current),
         )
 
-    @admin.display(description=_("검사 결과"))
-    def findings_display(self, year: ProgramYear) -> str:
-        if not year.pk:
-            return ""
-        shown = getattr(year, "shown_sections", {})
-        if all(model in shown for model in SECTIONS):
-            document = document_of(year, {model: list(shown[model]) for model in SECTIONS})
-        else:
-            document = self._document(year)
-        findings = check_document(document)
-        if not findings:
-            return _("문서의 항등식이 모두 맞습니다.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li class="finding-{}"><strong>{}</strong> {}</li>',
-                ((f.severity, f.severity.upper(), f.message) for f in findings),
-            ),
-        )
+    def get_formsets_with_inlines(self, request, obj=None):
+        if obj is not None:
+            # One query a section for the inlines (SectionFormSet) and the findings alike.
+            prefetch_related_objects([obj], *SECTION_RELATIONS)
+        yield from super().get_formsets_with_inlines(request, obj)
 
-    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
-        if obj is not None and request.method == "GET":
-            # Shown unchanged, these rows are what is stored: the findings are checked on
-            # them rather than on every section read again (12 queries, ~10 ms a page).
-            obj.shown_sections = {
-                formset.model: formset.get_queryset()
-                for inline, formset in zip(inline_instances, formsets, strict=True)
-                if inline.has_view_or_change_permission(request, obj)
-            }
-        return super().get_inline_formsets(request, formsets, inline_instances, obj)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # The findings of the year as stored: the rows its inlines read; read again when
+            # the page comes back with what was typed (a save refused), which they now hold.
+            stored = export_document(obj) if request.method == "GET" else stored_document(obj.pk)
+            context["findings"] = check_document(stored)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -406,167 +379,39 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        # Recorded once its sections are saved too (save_related), as one change.
-        obj.save_without_historical_record()
+        # Saved with its sections by the store, as one change (save_related).
+        pass
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        history.record_change(form.instance, request.user, created=not change)
+        save_sections = partial(super().save_related, request, form, formsets, change)
+        store.save_edit(form.instance, save_sections, user=request.user, created=not change)
         for message in form.instance.check_errors:
             warning = gettext("저장했지만 맞지 않는 항목이 있습니다: %s") % message
             messages.warning(request, warning)
 
+    def delete_model(self, request, obj):
+        store.delete_years(ProgramYear.objects.filter(pk=obj.pk), request.user)
+
+    def delete_queryset(self, request, queryset):
+        store.delete_years(queryset, request.user)
+
     def history_view(self, request, object_id, extra_context=None):
-        """Every recorded change of the year, newest first, with what it changed."""
-        year = self.get_object(request, unquote(object_id))
-        if not self.has_view_or_change_permission(request, year):
-            raise PermissionDenied
-        records = list(
-            ProgramYear.revisions.filter(id=year.pk)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1]
-        )
-        can_restore = self.has_change_permission(request, year)
-        entries = []
-        for index, record in enumerate(records[:HISTORY_SHOWN]):
-            older = records[index + 1] if index + 1 < len(records) else None
-            entries.append(
-                {
-                    "record": record,
-                    "changes": history.changes(older.document if older else None, record.document)
-                    if older
-                    else [],
-                    "restore_url": reverse(
-                        "admin:programs_programyear_restore", args=[year.pk, record.history_id]
-                    )
-                    if can_restore and index > 0 and record.history_type != "-"
-                    else None,
-                }
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "object": year,
-            "title": gettext("%s 변경 이력") % year,
-            "entries": entries,
-            "more": len(records) > HISTORY_SHOWN,
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "admin/programs/programyear/object_history.html", context)
-
-    def restore_view(self, request: HttpRequest, object_id: str, history_id: int) -> HttpResponse:
-        """Confirm, then make the year again what an earlier record shows, sections included."""
-        year = self.get_object(request, unquote(object_id))
-        if not self.has_change_permission(request, year):
-            raise PermissionDenied
-        record = get_object_or_404(ProgramYear.revisions, id=year.pk, history_id=history_id)
-        if request.method == "POST":
-            try:
-                restored = history.restore(year, record, request.user)
-            except DocumentError as error:
-                messages.error(request, str(error))
-                return redirect("admin:programs_programyear_history", year.pk)
-            messages.success(
-                request,
-                gettext("버전 %(old)s의 내용으로 되돌렸습니다 (새 버전 %(new)s).")
-                % {"old": record.version, "new": restored.version},
-            )
-            return redirect("admin:programs_programyear_change", year.pk)
-        current = export_document(ProgramYear.objects.with_sections().get(pk=year.pk))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "object": year,
-            "record": record,
-            "title": gettext("버전 %s(으)로 되돌리기") % record.version,
-            "changes": history.changes(current, record.document),
-        }
-        return TemplateResponse(request, "admin/programs/programyear/restore.html", context)
-
-    @staticmethod
-    def _document(year: ProgramYear) -> dict:
-        return export_document(ProgramYear.objects.with_sections().get(pk=year.pk))
+        return admin_views.history_view(self, request, object_id, extra_context)
 
     def get_urls(self):
         return [
             path(
                 "import/",
-                self.admin_site.admin_view(self.import_view),
+                self.admin_site.admin_view(partial(admin_views.import_view, self)),
                 name="programs_programyear_import",
             ),
             path(
                 "<path:object_id>/history/<int:history_id>/restore/",
-                self.admin_site.admin_view(self.restore_view),
+                self.admin_site.admin_view(partial(admin_views.restore_view, self)),
                 name="programs_programyear_restore",
             ),
             *super().get_urls(),
         ]
-
-    @staticmethod
-    def _foreign(request: HttpRequest, documents: list) -> list[str]:
-        """The departments of these documents that the user may not import into."""
-        departments = dict.fromkeys(filter(None, map(document_department, documents)))
-        return roles.foreign_departments(request.user, departments)
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a document file, preview what it gives, then confirm to store it."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
-        context["title"] = gettext("사업설명서 가져오기")
-        if request.method == "POST" and "payload" in request.POST:
-            return self._confirm_import(request)
-        form = DocumentUploadForm(request.POST or None, request.FILES or None)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                documents = read_documents(upload.name, upload.read())
-                foreign = self._foreign(request, documents)
-                if foreign:
-                    raise DocumentError(
-                        gettext("담당 부서가 아닌 부서의 문서는 가져올 수 없습니다: %s")
-                        % ", ".join(foreign)
-                    )
-                previews = preview(documents)
-            except DocumentError as error:
-                form.add_error("file", f"{upload.name}: {error}")
-            else:
-                payload = signing.dumps(documents, salt=IMPORT_SALT, compress=True)
-                context["confirm"] = ConfirmImportForm(
-                    initial={"payload": payload, "name": upload.name}
-                )
-                context["previews"] = previews
-                context["name"] = upload.name
-        context["form"] = form
-        return TemplateResponse(request, "admin/programs/programyear/import.html", context)
-
-    def _confirm_import(self, request: HttpRequest) -> HttpResponse:
-        form = ConfirmImportForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise signing.BadSignature
-            documents = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT)
-            foreign = self._foreign(request, documents)
-            if foreign:
-                raise DocumentError(
-                    gettext("담당 부서가 아닌 부서의 문서는 가져올 수 없습니다: %s")
-                    % ", ".join(foreign)
-                )
-            reason = gettext("가져오기: %s") % form.cleaned_data["name"]
-            years = store_documents(documents, user=request.user, reason=reason)
-        except signing.BadSignature:
-            messages.error(
-                request, gettext("가져오기 내용이 올바르지 않습니다. 파일을 다시 올려 주십시오.")
-            )
-            return redirect("admin:programs_programyear_import")
-        except DocumentError as error:
-            messages.error(request, f"{form.cleaned_data['name']}: {error}")
-            return redirect("admin:programs_programyear_import")
-        for year in years:
-            messages.success(request, gettext("%s 저장했습니다.") % year)
-        if len(years) == 1:
-            return redirect("admin:programs_programyear_change", years[0].pk)
-        return redirect("admin:programs_programyear_changelist")
 
 
 class ProgramYearLinkInline(admin.TabularInline):
@@ -598,6 +443,15 @@ class ProgramAdmin(DepartmentScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("years")
+
+    def delete_model(self, request, obj):
+        # Its years go with it, each recorded as deleted.
+        store.delete_years(obj.years.all(), request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        store.delete_years(ProgramYear.objects.filter(program__in=queryset), request.user)
+        super().delete_queryset(request, queryset)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         departments = self._departments(request)

@@ -7,7 +7,6 @@ class ProgramsConfig(AppConfig):
     name = "programs"
 
     def ready(self) -> None:
-        from . import history  # noqa: F401  (connects the history signal receivers)
         from .planner import refresh_statistics
         from .roles import sync_roles
 

@@ -16,9 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import include, path
 
-from .documents import store_documents
 from .models import Department, Program
 from .parsing import parse_document
+from .store import store_documents
 
 MARK = "[bench]"
 

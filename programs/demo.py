@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .documents import refresh_derived
 from .models import (
     Activity,
     BudgetLine,
@@ -33,6 +32,7 @@ from .models import (
     Settlement,
 )
 from .planner import refresh_statistics
+from .store import create_years
 
 BUREAUS = {
     "기획조정실": ["기획담당관", "조직담당관", "법무담당관", "재정기획관"],
@@ -169,7 +169,7 @@ LAWS = [
 
 @dataclass
 class Sections:
-    """Rows of one batch of years, not yet saved, keyed by the year they belong to."""
+    """The rows of one year's sections, not yet saved, in document order."""
 
     rows: dict[type, list] = field(default_factory=dict)
 
@@ -288,6 +288,7 @@ def _settlement(year_budget: int, national_share: float, rng: random.Random) -> 
 # One year in fifty breaks one identity: a schedule, a category's cost items or a settlement.
 BREAKS = ("schedule", "cost", "settlement")
 BROKEN_SHARE = 0.02
+REASON = "데모 자료"  # the reason its history records give
 
 
 def _year_rows(
@@ -302,11 +303,9 @@ def _year_rows(
 ) -> None:
     fiscal = year.fiscal_year
     current, prior = budgets[fiscal], budgets[fiscal - 1]
-    for position, (director, leader, officer) in enumerate(plan.officers):
+    for director, leader, officer in plan.officers:
         out.add(
             Officer(
-                program_year=year,
-                position=position,
                 bureau=plan.department.bureau,
                 department=plan.department.name,
                 director=director,
@@ -317,13 +316,10 @@ def _year_rows(
                 officer_phone=_phone(rng),
             )
         )
-    position = 0
     for index, category in enumerate(plan.categories):
         share = plan.national_share
         out.add(
             BudgetLine(
-                program_year=year,
-                position=index,
                 category=category,
                 prior=prior[category],
                 current=current[category],
@@ -335,27 +331,21 @@ def _year_rows(
         for item_amount in _split(amount, rng.randint(1, 3), rng):
             out.add(
                 CostItem(
-                    program_year=year,
-                    position=position,
                     category=category,
                     name=f"{category} {rng.choice(ACTIONS)}",
                     amount_won=item_amount * 1000,
                 )
             )
-            position += 1
             if rng.random() < 0.3 and item_amount >= 2:
                 for child in _split(item_amount, 2, rng):
                     out.add(
                         CostItem(
-                            program_year=year,
-                            position=position,
                             category=category,
                             is_sub_item=True,
                             name=f"세부 {rng.choice(SUBJECTS)}",
                             amount_won=child * 1000,
                         )
                     )
-                    position += 1
     total = sum(current.values())
     steps = _split(total, rng.randint(1, 4), rng)
     if broken == "schedule":
@@ -364,8 +354,6 @@ def _year_rows(
         month = min(12, 1 + position * 2)
         out.add(
             ScheduleStep(
-                program_year=year,
-                position=position,
                 task="사업계획 수립" if position == 0 else f"{rng.choice(ACTIONS)} 추진",
                 start=f"{fiscal}-{month:02d}",
                 end=f"{fiscal}-{12 if position else 2:02d}",
@@ -373,52 +361,40 @@ def _year_rows(
                 detail=f"'{fiscal % 100}년도 사업 추진",
             )
         )
-    for position, law in enumerate(rng.sample(LAWS, 2)):
+    for law in rng.sample(LAWS, 2):
         articles = ", ".join(f"제{n}조" for n in sorted(rng.sample(range(1, 30), 2)))
-        out.add(LegalBasis(program_year=year, position=position, name=law, articles=articles))
-    for position in range(3):
+        out.add(LegalBasis(name=law, articles=articles))
+    for _ in range(3):
         text = f"{plan.title.rsplit(' ', 1)[0]} {rng.choice(ACTIONS)}"
-        out.add(Activity(program_year=year, position=position, text=text))
-        out.add(
-            ExpectedEffect(program_year=year, position=position, text=f"{text}로 시민 편익 증진")
-        )
+        out.add(Activity(text=text))
+        out.add(ExpectedEffect(text=f"{text}로 시민 편익 증진"))
     history = [(datetime.date(plan.start_year - 1, 10, 1), "사업계획 수립")]
     for signed, start, end, term in contracts:
         if signed.year < fiscal:
             span = f"{start.year}.{start.month}.{start.day}~{end.year}.{end.month}.{end.day}"
             history.append((signed, f"위수탁 협약체결({term}년, {span})"))
-    for position, (day, text) in enumerate(history):
-        out.add(HistoryEvent(program_year=year, position=position, date=day.isoformat(), text=text))
-    position = 0
+    for day, text in history:
+        out.add(HistoryEvent(date=day.isoformat(), text=text))
     for signed, start, end, term in contracts:
         if signed.year < fiscal:
             out.add(
                 Contract(
-                    program_year=year,
-                    position=position,
                     signed=signed.isoformat(),
                     start=start,
                     end=end,
                     term_years=term,
                 )
             )
-            position += 1
-    position = 0
     for past in range(fiscal - 3, fiscal):
         for category, pattern in rng.sample(PERFORMANCE, 2):
             text = pattern.format(n=rng.randint(2, 60), m=rng.randint(50, 5000))
-            out.add(
-                PerformanceRecord(
-                    program_year=year, position=position, year=past, category=category, text=text
-                )
-            )
-            position += 1
+            out.add(PerformanceRecord(year=past, category=category, text=text))
     for position, past in enumerate(range(fiscal - 3, fiscal)):
         if past in settled:
             row = dict(settled[past])
             if broken == "settlement" and position == 2:
                 row["unspent"] += 7
-            out.add(Settlement(program_year=year, position=position, year=past, **row))
+            out.add(Settlement(year=past, **row))
 
 
 def generate(programs: int, years: int, seed: int, first_year: int = 2021) -> dict[str, int]:
@@ -477,15 +453,14 @@ def _store(batch: list[tuple[Plan, list[int]]], rng: random.Random, stats: dict)
                     )
                 )
                 details.append((plan, budgets, settled, contracts))
-        ProgramYear.objects.bulk_create(years)
-        out = Sections()
+        made = []
         for year, (plan, budgets, settled, contracts) in zip(years, details, strict=True):
             broken = rng.choice(BREAKS) if rng.random() < BROKEN_SHARE else None
             stats["broken"] += broken is not None
+            out = Sections()
             _year_rows(year, plan, budgets, settled, contracts, rng, broken, out)
-        for model, rows in out.rows.items():
-            model.objects.bulk_create(rows, batch_size=2000)
-            stats["rows"] += len(rows)
-        refresh_derived([year.pk for year in years])
+            stats["rows"] += sum(map(len, out.rows.values()))
+            made.append((year, out.rows))
+        create_years(made, reason=REASON)
     stats["programs"] += len(batch)
     stats["years"] += len(years)

@@ -1,9 +1,8 @@
-"""The JSON form of a program description (`budget-program-document/1`): export and import.
+"""The JSON form of a program description (`budget-program-document/1`): export and reading.
 
-`export_document` turns a stored year into the form; `store_document` stores one document,
-replacing that program year's sections, so importing the same document twice changes nothing.
-Every value is type-checked and validated before anything is written, and errors name the
-field by its path in the document (`budget_summary[2].prior`).
+`export_document` turns a year and its sections into the form; `read_document` type-checks
+and validates a document into unsaved rows, and its errors name the field by its path in the
+document (`budget_summary[2].prior`). Storing what was read is `programs.store`'s.
 """
 
 from collections.abc import Iterable
@@ -11,15 +10,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import FilteredRelation, Q
-from django.utils import timezone
+from django.db import models
 
 from . import arithmetic
 from .arithmetic import SETTLEMENT_COLUMNS
-from .checks import ERROR, check_document
 from .models import (
-    DERIVED_FIELDS,
     Activity,
     BudgetLine,
     Contract,
@@ -208,6 +203,11 @@ def budget_total(lines: Iterable[BudgetLine]) -> dict:
 def export_document(year: ProgramYear) -> dict:
     """The JSON form of a stored year (use `ProgramYear.objects.with_sections()`)."""
     return document_of(year, section_rows(year))
+
+
+def stored_document(pk: int) -> dict:
+    """The JSON form of the year as it is stored now, read with its sections."""
+    return export_document(ProgramYear.objects.with_sections().get(pk=pk))
 
 
 def export_sections(year: ProgramYear, sections: Iterable[type[models.Model]]) -> dict:
@@ -466,8 +466,12 @@ class ReadDocument:
     sections: dict[type[models.Model], list[models.Model]]
 
     def as_stored(self) -> dict[type[models.Model], list[models.Model]]:
-        """The rows in the order the database gives them back (settlements by year)."""
-        return self.sections | {Settlement: sorted(self.sections[Settlement], key=_settled_year)}
+        return in_stored_order(self.sections)
+
+
+def in_stored_order(sections: dict[type[models.Model], list]) -> dict[type[models.Model], list]:
+    """The rows in the order the database gives them back (settlements by year)."""
+    return sections | {Settlement: sorted(sections[Settlement], key=_settled_year)}
 
 
 def _settled_year(settlement: Settlement) -> int:
@@ -511,145 +515,3 @@ def document_department(document: object) -> tuple[str, str] | None:
         return _department(_typed(document, dict, "document"), "")
     except DocumentError:
         return None
-
-
-def store_document(document: object, path: str = "", *, user=None, reason: str = "") -> ProgramYear:
-    """Store one document, replacing what was stored for the same program and year.
-
-    The key is the title, the department and the fiscal year. Call it inside a transaction:
-    it raises DocumentError before writing anything when the document is invalid. The change
-    is recorded in the year's history as made by `user`; a document identical to what is
-    stored changes nothing and records nothing.
-    """
-    read = read_document(document, path)
-    bureau, department_name = read.department
-    # Plain lookups and creates: get_or_create's savepoints cost more than the rows here,
-    # and the caller's transaction already makes the document all or nothing.
-    # A department or program the import makes is recorded by the year's history record
-    # (its document names both), not by records of their own: an import stays fast.
-    # What was just made has nothing under it yet: no lookup for that.
-    keys = (
-        Department.objects.filter(bureau=bureau, name=department_name)
-        .annotate(program=FilteredRelation("programs", condition=Q(programs__title=read.title)))
-        .values_list("pk", "program__pk")
-        .order_by()  # one row at most, both keys being unique: nothing to sort
-    )
-    department_id, program_id = next(iter(keys), (None, None))
-    stored = None
-    if department_id is None:
-        department = Department(bureau=bureau, name=department_name)
-        department.save_without_historical_record()
-        department_id = department.pk
-    if program_id is None:
-        program = Program(title=read.title, department_id=department_id)
-        program.save_without_historical_record()
-    else:
-        # The whole of the stored program: no need to read it.
-        program = Program(pk=program_id, title=read.title, department_id=department_id)
-        # With its sections, to compare with the document; only the year's row is locked.
-        stored = (
-            ProgramYear.objects.with_sections()
-            .select_for_update(of=("self",))
-            .filter(program=program, fiscal_year=read.year.fiscal_year)
-            .first()
-        )
-    year = read.year
-    year.program = program
-    snapshot = document_of(year, read.as_stored())
-    if stored:
-        year.pk = stored.pk
-        year.version = stored.version + 1
-        if snapshot == export_document(stored):
-            errors = errors_of(snapshot)
-            if stored.check_errors != errors:  # the checks themselves changed since
-                stored.check_errors = errors
-                stored.save_without_historical_record(update_fields=["check_errors"])
-            return stored
-    write_year(year, read.sections, snapshot, replace=bool(stored), user=user, reason=reason)
-    return year
-
-
-def write_year(
-    year: ProgramYear,
-    sections: dict[type[models.Model], list[models.Model]],
-    snapshot: dict,
-    *,
-    replace: bool,
-    user,
-    reason: str,
-) -> None:
-    """Save the year and put these rows in place of its sections; record the change."""
-    set_derived(year, sections, snapshot)
-    year.save_without_historical_record()
-    _record(year, snapshot, "~" if replace else "+", user, reason)
-    for model, rows in sections.items():
-        if replace:
-            model.objects.filter(program_year=year).delete()
-        for position, row in enumerate(rows):
-            row.program_year_id, row.position = year.pk, position
-        model.objects.bulk_create(rows)
-
-
-def _record(year: ProgramYear, snapshot: dict, history_type: str, user, reason: str) -> None:
-    """The year's history record of this change, written here rather than by simple-history's
-    post_save receiver, which costs twice as much: an import writes one per document."""
-    history = _history_model()
-    history._default_manager.create(
-        history_date=timezone.now(),
-        history_type=history_type,
-        history_user=user,
-        history_change_reason=reason or None,
-        document=snapshot,
-        **{name: getattr(year, name) for name in _HISTORY_FIELDS},
-    )
-
-
-_HISTORY_FIELDS = [
-    field.attname for field in ProgramYear._meta.concrete_fields if field.name not in DERIVED_FIELDS
-]
-
-
-@cache
-def _history_model() -> type[models.Model]:
-    return ProgramYear.revisions.model
-
-
-def store_documents(documents: list, *, user=None, reason: str = "") -> list[ProgramYear]:
-    """Store the documents of one file: all or none. Errors name a document by its index."""
-    with transaction.atomic():
-        if len(documents) == 1:
-            years = [store_document(documents[0], user=user, reason=reason)]
-        else:
-            years = [
-                store_document(doc, f"[{i}]", user=user, reason=reason)
-                for i, doc in enumerate(documents)
-            ]
-        return years
-
-
-def errors_of(document: dict) -> list[str]:
-    """The messages of the identities a document breaks."""
-    return [f.message for f in check_document(document) if f.severity == ERROR]
-
-
-def set_derived(
-    year: ProgramYear, rows: dict[type[models.Model], list], document: dict | None = None
-) -> None:
-    """Fill the year's kept figures from its rows (and its JSON form, when already made):
-    totals, last settlement, contract end, the identities it breaks."""
-    totals = budget_total(rows[BudgetLine])
-    year.budget_prior, year.budget_current = totals["prior"], totals["current"]
-    last = max(rows[Settlement], key=lambda settlement: settlement.year, default=None)
-    year.settled_year = last.year if last else None
-    year.settled_executed = last.executed if last else None
-    year.settled_available = last.available_or_derived if last else None
-    year.contract_end = max((contract.end for contract in rows[Contract]), default=None)
-    year.check_errors = errors_of(document or document_of(year, rows))
-
-
-def refresh_derived(year_ids: Iterable[int]) -> None:
-    """Recompute the kept figures of these program years from what is stored (after edits)."""
-    years = list(ProgramYear.objects.with_sections().filter(pk__in=list(year_ids)))
-    for year in years:
-        set_derived(year, section_rows(year))
-    ProgramYear.objects.bulk_update(years, DERIVED_FIELDS, batch_size=500)

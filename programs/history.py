@@ -1,76 +1,21 @@
-"""The history of program years: every change with who, when and what, and restoring one.
+"""The history of program years: every change with who, when and what.
 
 Each history record of a year (django-simple-history's `HistoricalProgramYear`) keeps, besides
 the year's own fields, the whole document as it was then in its JSON form, sections included.
 One record per change, whether the change was to the year's own fields or to any of its
-sections' rows; what changed is the difference between a record's document and the one before.
-Imports and restores attach the document they have just built (no reading back); other saves
-and deletions read it from the database.
+sections' rows, written by `programs.store` with the change; what changed is the difference
+between a record's document and the one before.
 """
 
 import json
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from django.db import transaction
-from django.db.models.signals import pre_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from .arithmetic import SETTLEMENT_COLUMNS
-from .documents import (
-    FUNDING,
-    PERIOD,
-    ROW_SECTIONS,
-    TOP_LEVEL,
-    DocumentError,
-    document_of,
-    export_document,
-    read_document,
-    section_rows,
-    set_derived,
-    write_year,
-)
-from .models import (
-    DERIVED_FIELDS,
-    CostItem,
-    LegalBasis,
-    Program,
-    ProgramYear,
-    Settlement,
-)
-
-# ---------------------------------------------------------------- recording
-
-
-@receiver(pre_delete, sender=ProgramYear)
-def _document_before_delete(sender, instance: ProgramYear, **kwargs) -> None:
-    """A deleted year's record keeps the document it had (its sections are deleted first)."""
-    if getattr(instance, "_history_document", None) is None:
-        instance._history_document = _stored_document(instance.pk)
-
-
-@receiver(pre_create_historical_record)
-def _keep_document(sender, instance, history_instance, **kwargs) -> None:
-    if not isinstance(instance, ProgramYear):
-        return
-    document = getattr(instance, "_history_document", None)
-    history_instance.document = document if document is not None else _stored_document(instance.pk)
-    history_type = getattr(instance, "_history_type", None)
-    if history_type:
-        history_instance.history_type = history_type
-
-
-@receiver(post_create_historical_record)
-def _forget_attribution(sender, instance, **kwargs) -> None:
-    # Said for this change only: a later save of the same object is another change.
-    for attribute in ("_history_document", "_history_type", "_change_reason"):
-        instance.__dict__.pop(attribute, None)
-
-
-def _stored_document(pk: int) -> dict:
-    return export_document(ProgramYear.objects.with_sections().get(pk=pk))
+from .documents import FUNDING, PERIOD, ROW_SECTIONS, TOP_LEVEL
+from .models import CostItem, LegalBasis, ProgramYear, Settlement
 
 
 def latest_document(pk: int) -> dict | None:
@@ -81,53 +26,6 @@ def latest_document(pk: int) -> dict | None:
         .values_list("document", flat=True)
         .first()
     )
-
-
-def record_change(year: ProgramYear, user, *, created: bool, reason: str = "") -> bool:
-    """After a year and its sections were saved (the admin): record what changed, raise the
-    version and refresh the stored errors. Nothing is recorded when nothing changed."""
-    stored = ProgramYear.objects.with_sections().get(pk=year.pk)
-    snapshot = export_document(stored)
-    set_derived(stored, section_rows(stored), snapshot)
-    year.check_errors = stored.check_errors
-    if not created and latest_document(year.pk) == snapshot:
-        # The sections may still have changed what is kept (a row order, say).
-        stored.save_without_historical_record(update_fields=DERIVED_FIELDS)
-        return False
-    if not created:
-        stored.version += 1
-    stored._history_document = snapshot
-    stored._history_type = "+" if created else "~"
-    stored._history_user = user
-    stored._change_reason = reason
-    stored.save(update_fields=["version", *DERIVED_FIELDS])
-    year.version = stored.version
-    return True
-
-
-def restore(year: ProgramYear, record, user) -> ProgramYear:
-    """Make the year again what the history record shows, sections included: a new change,
-    recorded as such. Raises DocumentError when that cannot be (the fiscal year is taken)."""
-    with transaction.atomic():
-        current = ProgramYear.objects.select_for_update().get(pk=year.pk)
-        read = read_document(record.document)
-        restored = read.year
-        restored.pk = current.pk
-        restored.version = current.version + 1
-        program_id = record.program_id
-        if not Program.objects.filter(pk=program_id).exists():
-            program_id = current.program_id
-        restored.program = Program.objects.get(pk=program_id)
-        taken = ProgramYear.objects.filter(program_id=program_id, fiscal_year=restored.fiscal_year)
-        if taken.exclude(pk=current.pk).exists():
-            raise DocumentError(
-                _("%(year)s년 사업설명서가 이미 있어 되돌릴 수 없습니다.")
-                % {"year": restored.fiscal_year}
-            )
-        snapshot = document_of(restored, read.as_stored())
-        reason = _("버전 %(version)s(으)로 되돌림") % {"version": record.version}
-        write_year(restored, read.sections, snapshot, replace=True, user=user, reason=reason)
-    return restored
 
 
 # ---------------------------------------------------------------- differences

@@ -1,25 +1,32 @@
-"""Previewing an import: what storing documents would do, without writing anything."""
+"""Previewing an import: what storing documents would store, read and checked, nothing written."""
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db import transaction
-
-from .checks import Finding, check_document
-from .documents import store_documents
+from .arithmetic import WARNING
+from .checks import check_document
+from .documents import read_document
 from .models import ProgramYear
+from .store import paths, replaced_year
+
+# How the reader's own notes (what it could not read cleanly) are named beside the findings.
+READING = "읽기"
 
 
-class _DryRun(Exception):
-    """Raised to roll back a trial import."""
+@dataclass(frozen=True)
+class Note:
+    """One line of a preview's findings: what the reader noted or a check found."""
+
+    label: str
+    severity: str  # as the checks say it (error, warning, info): how the line is shown
+    message: str
 
 
 @dataclass
 class Preview:
     document: dict
-    findings: list[Finding]
+    notes: list[Note]
     replaces: ProgramYear | None = None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def json_text(self) -> str:
@@ -27,23 +34,21 @@ class Preview:
 
 
 def preview(documents: list[dict]) -> list[Preview]:
-    """Store the documents in a transaction that is rolled back; raise DocumentError if invalid."""
-    try:
-        with transaction.atomic():
-            before = set(ProgramYear.objects.values_list("pk", flat=True))
-            years = store_documents(documents)
-            raise _DryRun
-    except _DryRun:
-        pass
-    existing = ProgramYear.objects.select_related("program").in_bulk(
-        [year.pk for year in years if year.pk in before]
-    )
+    """Read and check each document as storing it would; raise DocumentError if one is invalid.
+
+    The findings are those of the document as the file states it: its stated changes and
+    totals, which the stored year derives, are checked too.
+    """
+    read = [
+        read_document(document, path)
+        for document, path in zip(documents, paths(documents), strict=True)
+    ]
     return [
         Preview(
             document=document,
-            findings=check_document(document),
-            replaces=existing.get(year.pk),
-            warnings=list(document.get("warnings") or []),
+            notes=[Note(READING, WARNING, warning) for warning in document.get("warnings") or []]
+            + [Note(f.severity_label, f.severity, f.message) for f in check_document(document)],
+            replaces=replaced_year(each),
         )
-        for document, year in zip(documents, years, strict=True)
+        for document, each in zip(documents, read, strict=True)
     ]

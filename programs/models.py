@@ -109,6 +109,17 @@ class Program(models.Model):
         return self.title
 
 
+class RecordedByStore(HistoricalRecords):
+    """A history whose records `programs.store` writes itself, each with the change it records
+    (the whole document, who, why): simple-history's own receivers record nothing."""
+
+    def post_save(self, instance, created, using=None, **kwargs) -> None:
+        pass
+
+    def post_delete(self, instance, using=None, **kwargs) -> None:
+        pass
+
+
 class ProgramYearQuerySet(models.QuerySet):
     def with_sections(self) -> "ProgramYearQuerySet":
         """Everything a whole document needs: the program and each section, one query each."""
@@ -125,7 +136,7 @@ class DocumentSnapshot(models.Model):
         abstract = True
 
 
-# ProgramYear's figures kept from its sections (`documents.set_derived`), not typed.
+# ProgramYear's figures kept from its sections (`store.set_derived`), not typed.
 DERIVED_FIELDS = (
     "check_errors",
     "budget_prior",
@@ -164,8 +175,7 @@ class ProgramYear(models.Model):
     )
     delivery_method = models.CharField(_("사업수행방법"), max_length=300, blank=True)
     # Kept from the sections so that pages listing thousands of years need neither check each
-    # document nor sum its rows: `documents.refresh_derived` rewrites them whenever the year
-    # or a section changes, and an import sets them as it stores the rows.
+    # document nor sum its rows: `programs.store` sets them with every write of the year.
     check_errors = models.JSONField(_("검사 오류"), default=list, blank=True, editable=False)
     budget_prior = models.BigIntegerField(_("전년도 예산 합계"), null=True, editable=False)
     budget_current = models.BigIntegerField(_("예산 합계"), null=True, editable=False)
@@ -179,7 +189,7 @@ class ProgramYear(models.Model):
 
     objects = ProgramYearQuerySet.as_manager()
     # Not `history`: that is the 추진경위 section (HistoryEvent.program_year related_name).
-    revisions = HistoricalRecords(
+    revisions = RecordedByStore(
         bases=[DocumentSnapshot],
         # Kept figures follow the sections; the record's document holds what they follow.
         excluded_fields=list(DERIVED_FIELDS),

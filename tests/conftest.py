@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
 
-from programs.documents import store_documents
+from programs.store import store_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.expected.json"))

@@ -140,3 +140,20 @@ def test_admin_is_for_staff_only(client, django_user_model):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_change_page_names_the_severity_of_each_finding_in_korean(admin_client, stored_samples):
+    page = admin_client.get(change_url(stored_samples[0])).content.decode()
+    assert '<li class="finding-info"><strong>참고</strong> 결산 2020 예산현액: 비어 있음' in page
+
+
+def test_a_refused_save_shows_the_findings_of_what_is_stored(admin_client, stored_samples):
+    year = stored_samples[0]
+    data = form_data(admin_client.get(change_url(year)))
+    data["budget_lines-1-current"] = "2567216"  # would break the cost basis' sum
+    data["period_end_year"] = "2010"  # refused
+    response = admin_client.post(change_url(year), data)
+    page = response.content.decode()
+    assert "종료 연도가 시작 연도보다 앞설 수 없습니다." in page
+    assert "결산 2020 예산현액: 비어 있음" in page
+    assert "항목 합계 2,577,216" not in page

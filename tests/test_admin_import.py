@@ -2,8 +2,11 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from programs.checks import check_document
 from programs.models import ProgramYear
 
 from .conftest import ROOT
@@ -79,3 +82,58 @@ def test_import_needs_permission_to_add(client, django_user_model):
 def test_the_list_page_links_to_the_import(admin_client):
     page = admin_client.get(reverse("admin:programs_programyear_changelist")).content.decode()
     assert f'href="{URL}"' in page
+
+
+def test_the_preview_writes_nothing(admin_client, stored_samples):
+    records = ProgramYear.revisions.count()
+    with CaptureQueriesContext(connection) as queries:
+        page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
+    assert "이미 저장된 사업설명서를 이 내용으로 바꿉니다" in page
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    # The session's own row is the one thing written (Django's, on every admin request).
+    assert [sql for sql in writes if "django_session" not in sql] == []
+    assert (ProgramYear.objects.count(), ProgramYear.revisions.count()) == (3, records)
+
+
+def test_an_import_checks_each_document_once_to_preview_and_once_to_store(
+    admin_client, monkeypatch
+):
+    from programs import checks
+
+    calls = []
+
+    def counted(document):
+        calls.append(document["title"])
+        return check_document(document)
+
+    monkeypatch.setattr(checks, "check_document", counted)
+    for module in ("imports", "store"):
+        monkeypatch.setattr(f"programs.{module}.check_document", counted)
+    page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
+    assert calls == ["사회적경제지원센터 운영"]
+    admin_client.post(URL, confirm_data(page))
+    assert calls == ["사회적경제지원센터 운영"] * 2
+    assert ProgramYear.revisions.count() == 1
+
+
+def test_a_broken_percentage_is_reported_once_in_korean_with_both_values(admin_client):
+    text = SAMPLE_TEXT.read_text(encoding="utf-8")
+    row = "\t2,312,971\t2,577,216\t264,245\t11\n"
+    assert text.count(row) == 1  # 민간위탁금's figures
+    text = text.replace(row, row.replace("\t11\n", "\t12\n"))
+    page = upload(admin_client, "000.txt", text.encode()).content.decode()
+    # Every line of the preview that speaks of a percentage: the parser's and the checks'.
+    [(severity, label, message)] = re.findall(
+        r'<li class="(\w+)"><strong>(\w+)</strong> ([^<]*증감률[^<]*)</li>', page
+    )
+    assert (severity, label) == ("error", "오류")
+    assert re.fullmatch(r"예산 총괄: 민간위탁금 증감률\S* 12 ≠ \S+ = 11", message), message
+
+
+def test_reading_notes_and_findings_are_one_list_labelled_in_korean(admin_client):
+    page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
+    assert "읽기 경고" not in page
+    assert page.count('<ul class="messagelist">') == 1
+    assert '<li class="info"><strong>참고</strong> 결산 2020 예산현액: 비어 있음' in page
+    labels = set(re.findall(r'<li class="\w+"><strong>(\w+)</strong>', page))
+    assert labels and labels <= {"읽기", "오류", "주의", "참고"}

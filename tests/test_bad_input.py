@@ -13,8 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from programs.documents import DocumentError, store_documents
+from programs.documents import DocumentError
 from programs.models import Department, Program, ProgramYear
+from programs.store import store_documents
 
 from .test_admin import change_url, form_data
 

@@ -12,8 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from programs.documents import store_documents
 from programs.models import Program
+from programs.store import store_documents
 
 from .conftest import SAMPLES, load
 

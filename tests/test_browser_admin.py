@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from programs import roles
-from programs.documents import store_documents
 from programs.models import Department, ProgramYear
+from programs.store import store_documents
 
 from .conftest import SAMPLES, load
 from .test_browser import Watch

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from programs.checks import check_document, check_years
-from programs.documents import store_documents
+from programs.store import store_documents
 
 from .conftest import SAMPLES, load
 

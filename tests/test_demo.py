@@ -50,3 +50,12 @@ def test_the_command_reports_what_it_made(capsys):
     call_command("generate_demo", "--programs", "4", "--years", "2", "--seed", "1")
     assert "사업 4개, 연도별 사업설명서 8건" in capsys.readouterr().out
     assert ProgramYear.objects.count() == 8
+
+
+def test_each_year_made_is_recorded_once_with_its_document():
+    generate(programs=4, years=2, seed=2)
+    for year in ProgramYear.objects.with_sections():
+        [record] = ProgramYear.revisions.filter(id=year.pk)
+        assert (record.history_type, record.version, record.history_user) == ("+", 1, None)
+        assert record.history_change_reason == "데모 자료"
+        assert record.document == export_document(year)

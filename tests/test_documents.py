@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs.documents import DocumentError, export_document, refresh_derived, store_documents
+from programs.documents import DocumentError, export_document
 from programs.models import BudgetLine, CostItem, HistoryEvent, Program, ProgramYear
+from programs.store import refresh_derived, store_documents
 
 from .conftest import SAMPLES, load
 

@@ -15,9 +15,19 @@ def test_django_widgets_render_through_jinja2_and_the_admin_s_through_django():
     assert isinstance(wrapper, DjangoTemplate)
 
 
-def test_an_error_list_renders_its_errors_and_nothing_when_empty():
+def test_an_error_list_renders_its_errors_and_no_template_when_empty(monkeypatch):
+    renderer = get_default_renderer()
+    loaded = []
+
+    def get_template(name):
+        loaded.append(name)
+        return type(renderer).get_template(renderer, name)
+
+    monkeypatch.setattr(renderer, "get_template", get_template)
     assert ErrorList().as_ul() == ""
+    assert loaded == []  # the admin renders ~330 empty ones a change page
     assert str(ErrorList(["a < b"])) == '<ul class="errorlist"><li>a &lt; b</li></ul>'
+    assert loaded == ["django/forms/errors/list/default.html"]
 
 
 @pytest.mark.django_db

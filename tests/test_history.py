@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from programs import history
-from programs.documents import export_document, store_documents
+from programs.documents import export_document
 from programs.models import ProgramYear
+from programs.store import store_documents
 
 from .conftest import SAMPLES, load
 from .test_admin import change_url, form_data
@@ -166,6 +167,39 @@ def test_a_deleted_year_keeps_its_whole_document_in_the_history(office, stored_s
     assert (last.history_type, last.history_user) == ("-", office.user)
     assert last.document == before
     assert len(last.document["cost_basis"][1]["items"]) > 0
+
+
+def test_deleting_a_program_records_each_of_its_years_as_deleted(office, stored_samples):
+    year = stored_samples[0]
+    before = stored(year)
+    url = reverse("admin:programs_program_delete", args=[year.program_id])
+    assert office.post(url, {"post": "yes"}).status_code == 302
+    last = ProgramYear.revisions.filter(id=year.pk).latest()
+    assert (last.history_type, last.history_user, last.document) == ("-", office.user, before)
+
+
+def test_a_year_saved_or_deleted_outside_the_store_records_nothing(stored_samples):
+    year = ProgramYear.objects.get(pk=stored_samples[0].pk)
+    year.account = "특별회계"
+    year.save()
+    ProgramYear.objects.create(program=year.program, fiscal_year=2031)
+    year.delete()
+    assert ProgramYear.revisions.count() == len(stored_samples)  # the imports' own
+
+
+def test_each_write_of_a_year_leaves_exactly_one_record(office, stored_samples):
+    year = stored_samples[0]
+    data = form_data(office.get(change_url(year))) | {"account": "특별회계"}
+    office.post(change_url(year), data)
+    first = records(year)[0]
+    office.post(reverse("admin:programs_programyear_restore", args=[year.pk, first.history_id]))
+    office.post(reverse("admin:programs_programyear_delete", args=[year.pk]), {"post": "yes"})
+    assert [(r.history_type, r.version) for r in records(year)] == [
+        ("+", 1),  # the import
+        ("~", 2),  # the admin save
+        ("~", 3),  # the restore
+        ("-", 3),  # the deletion
+    ]
 
 
 # ---------------------------------------------------------------- restoring

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from programs import roles
-from programs.documents import store_documents
 from programs.models import BudgetLine, ProgramYear
+from programs.store import store_documents
 
 from .test_admin import change_url, form_data
 

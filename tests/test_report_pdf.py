@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import formatting
-from programs.documents import store_documents
 from programs.models import Department, Program
+from programs.store import store_documents
 
 from .conftest import SAMPLES, load
 

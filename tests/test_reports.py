@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from programs import formatting
-from programs.documents import store_documents
 from programs.models import Department, Program
+from programs.store import store_documents
 
 from .conftest import TODAY
 from .test_admin import change_url, form_data

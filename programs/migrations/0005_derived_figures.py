@@ -8,7 +8,7 @@ def fill_derived(apps, schema_editor):
     # the historical models: it only runs where years exist, i.e. on a database being upgraded.
     if not apps.get_model("programs", "ProgramYear").objects.exists():
         return
-    from programs.documents import refresh_derived
+    from programs.store import refresh_derived
     from programs.models import ProgramYear
 
     refresh_derived(ProgramYear.objects.values_list("pk", flat=True))

@@ -3,9 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.documents import DocumentError, store_documents
+from programs.documents import DocumentError
 from programs.planner import refresh_statistics
 from programs.sources import document_files, read_file
+from programs.store import store_documents
 
 
 class Command(BaseCommand):

@@ -1,0 +1,170 @@
+"""The program years' own admin screens: import, history and restore.
+
+Each view takes the `ProgramYearAdmin` it belongs to, for its permissions and its scoped
+objects (a department editor reaches only their departments' years); `admin.py` wires them.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from . import history, roles, store
+from .documents import DocumentError, document_department, stored_document
+from .forms import ConfirmImportForm, DocumentUploadForm
+from .imports import preview
+from .models import ProgramYear
+from .sources import read_documents
+
+IMPORT_SALT = "programs.import"
+HISTORY_SHOWN = 100  # records on a year's history page, newest first
+
+
+def _context(model_admin, request: HttpRequest, title: str, **values) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        **values,
+    }
+
+
+# ---------------------------------------------------------------- import
+
+
+def _refuse_foreign(request: HttpRequest, documents: list) -> None:
+    """Raise DocumentError when the user may not import into a department of these documents."""
+    departments = dict.fromkeys(filter(None, map(document_department, documents)))
+    foreign = roles.foreign_departments(request.user, departments)
+    if foreign:
+        raise DocumentError(
+            gettext("담당 부서가 아닌 부서의 문서는 가져올 수 없습니다: %s") % ", ".join(foreign)
+        )
+
+
+def import_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """Upload a document file, preview what it gives, then confirm to store it."""
+    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    if request.method == "POST" and "payload" in request.POST:
+        return _confirm_import(request)
+    context = _context(model_admin, request, gettext("사업설명서 가져오기"))
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            documents = read_documents(upload.name, upload.read())
+            _refuse_foreign(request, documents)
+            previews = preview(documents)
+        except DocumentError as error:
+            form.add_error("file", f"{upload.name}: {error}")
+        else:
+            payload = signing.dumps(documents, salt=IMPORT_SALT, compress=True)
+            initial = {"payload": payload, "name": upload.name}
+            context["confirm"] = ConfirmImportForm(initial=initial)
+            context["previews"] = previews
+            context["name"] = upload.name
+    context["form"] = form
+    return TemplateResponse(request, "admin/programs/programyear/import.html", context)
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    form = ConfirmImportForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise signing.BadSignature
+        documents = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT)
+        _refuse_foreign(request, documents)
+        reason = gettext("가져오기: %s") % form.cleaned_data["name"]
+        years = store.store_documents(documents, user=request.user, reason=reason)
+    except signing.BadSignature:
+        messages.error(
+            request, gettext("가져오기 내용이 올바르지 않습니다. 파일을 다시 올려 주십시오.")
+        )
+        return redirect("admin:programs_programyear_import")
+    except DocumentError as error:
+        messages.error(request, f"{form.cleaned_data['name']}: {error}")
+        return redirect("admin:programs_programyear_import")
+    for year in years:
+        messages.success(request, gettext("%s 저장했습니다.") % year)
+    if len(years) == 1:
+        return redirect("admin:programs_programyear_change", years[0].pk)
+    return redirect("admin:programs_programyear_changelist")
+
+
+# ---------------------------------------------------------------- history
+
+
+def history_view(
+    model_admin, request: HttpRequest, object_id: str, extra_context: dict | None = None
+) -> HttpResponse:
+    """Every recorded change of the year, newest first, with what it changed."""
+    year = model_admin.get_object(request, unquote(object_id))
+    if not model_admin.has_view_or_change_permission(request, year):
+        raise PermissionDenied
+    records = list(
+        ProgramYear.revisions.filter(id=year.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1]
+    )
+    can_restore = model_admin.has_change_permission(request, year)
+    entries = []
+    for index, record in enumerate(records[:HISTORY_SHOWN]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        entries.append(
+            {
+                "record": record,
+                "changes": history.changes(older.document, record.document) if older else [],
+                "restore_url": reverse(
+                    "admin:programs_programyear_restore", args=[year.pk, record.history_id]
+                )
+                if can_restore and index > 0 and record.history_type != store.DELETED
+                else None,
+            }
+        )
+    context = _context(
+        model_admin,
+        request,
+        gettext("%s 변경 이력") % year,
+        object=year,
+        entries=entries,
+        more=len(records) > HISTORY_SHOWN,
+        **(extra_context or {}),
+    )
+    return TemplateResponse(request, "admin/programs/programyear/object_history.html", context)
+
+
+def restore_view(
+    model_admin, request: HttpRequest, object_id: str, history_id: int
+) -> HttpResponse:
+    """Confirm, then make the year again what an earlier record shows, sections included."""
+    year = model_admin.get_object(request, unquote(object_id))
+    if not model_admin.has_change_permission(request, year):
+        raise PermissionDenied
+    record = get_object_or_404(ProgramYear.revisions, id=year.pk, history_id=history_id)
+    if request.method == "POST":
+        try:
+            restored = store.restore(year, record, request.user)
+        except DocumentError as error:
+            messages.error(request, str(error))
+            return redirect("admin:programs_programyear_history", year.pk)
+        messages.success(
+            request,
+            gettext("버전 %(old)s의 내용으로 되돌렸습니다 (새 버전 %(new)s).")
+            % {"old": record.version, "new": restored.version},
+        )
+        return redirect("admin:programs_programyear_change", year.pk)
+    context = _context(
+        model_admin,
+        request,
+        gettext("버전 %s(으)로 되돌리기") % record.version,
+        object=year,
+        record=record,
+        changes=history.changes(stored_document(year.pk), record.document),
+    )
+    return TemplateResponse(request, "admin/programs/programyear/restore.html", context)

@@ -1,0 +1,308 @@
+"""Writing program years: the one path by which a year and its sections change.
+
+An import (`store_documents`), an admin save (`save_edit`), a restore (`restore`), demo data
+(`create_years`) and a deletion (`delete_years`) all write here. Each fills the year's kept
+figures (`set_derived`) and records the change in the year's history itself: who, when, what
+kind, why, and the whole document as it is after the change (as it was, for a deletion).
+simple-history's own receivers record nothing for a year (`models.RecordedByStore`).
+"""
+
+from collections.abc import Callable, Iterable
+from functools import cache
+
+from django.db import models, transaction
+from django.db.models import FilteredRelation, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .checks import ERROR, check_document
+from .documents import (
+    SECTIONS,
+    DocumentError,
+    ReadDocument,
+    budget_total,
+    document_of,
+    export_document,
+    in_stored_order,
+    read_document,
+    section_rows,
+)
+from .history import latest_document
+from .models import (
+    DERIVED_FIELDS,
+    BudgetLine,
+    Contract,
+    Department,
+    Program,
+    ProgramYear,
+    Settlement,
+)
+
+ADDED, CHANGED, DELETED = "+", "~", "-"  # simple-history's kinds of record
+
+# ---------------------------------------------------------------- kept figures
+
+
+def errors_of(document: dict) -> list[str]:
+    """The messages of the identities a document breaks."""
+    return [f.message for f in check_document(document) if f.severity == ERROR]
+
+
+def set_derived(
+    year: ProgramYear, rows: dict[type[models.Model], list], document: dict | None = None
+) -> None:
+    """Fill the year's kept figures from its rows (and its JSON form, when already made):
+    totals, last settlement, contract end, the identities it breaks."""
+    totals = budget_total(rows[BudgetLine])
+    year.budget_prior, year.budget_current = totals["prior"], totals["current"]
+    last = max(rows[Settlement], key=lambda settlement: settlement.year, default=None)
+    year.settled_year = last.year if last else None
+    year.settled_executed = last.executed if last else None
+    year.settled_available = last.available_or_derived if last else None
+    year.contract_end = max((contract.end for contract in rows[Contract]), default=None)
+    year.check_errors = errors_of(document or document_of(year, rows))
+
+
+def refresh_derived(year_ids: Iterable[int]) -> None:
+    """Recompute the kept figures of these program years from what is stored: for when the
+    rules change, not the documents (nothing is recorded)."""
+    years = list(ProgramYear.objects.with_sections().filter(pk__in=list(year_ids)))
+    for year in years:
+        set_derived(year, section_rows(year))
+    ProgramYear.objects.bulk_update(years, DERIVED_FIELDS, batch_size=500)
+
+
+# ---------------------------------------------------------------- history records
+
+_HISTORY_FIELDS = [
+    field.attname for field in ProgramYear._meta.concrete_fields if field.name not in DERIVED_FIELDS
+]
+
+
+@cache
+def _history_model() -> type[models.Model]:
+    return ProgramYear.revisions.model
+
+
+def _record(year: ProgramYear, document: dict, kind: str, user, reason: str = ""):
+    """The year's history record of one change, not yet saved."""
+    return _history_model()(
+        history_date=timezone.now(),
+        history_type=kind,
+        history_user=user,
+        history_change_reason=reason or None,
+        document=document,
+        **{name: getattr(year, name) for name in _HISTORY_FIELDS},
+    )
+
+
+def _save(
+    year: ProgramYear,
+    rows: dict[type[models.Model], list],
+    document: dict,
+    kind: str,
+    user,
+    reason: str = "",
+    update_fields: Iterable[str] | None = None,
+) -> None:
+    """Save the year's row with its kept figures, and record the change."""
+    set_derived(year, rows, document)
+    year.save(update_fields=update_fields)
+    _record(year, document, kind, user, reason).save()
+
+
+# ---------------------------------------------------------------- imports
+
+
+def _keys(read: ReadDocument) -> tuple[int | None, int | None]:
+    """The stored department and program a document belongs to (None: not stored yet)."""
+    bureau, department_name = read.department
+    # Plain lookups and creates: get_or_create's savepoints cost more than the rows here,
+    # and the caller's transaction already makes the document all or nothing.
+    keys = (
+        Department.objects.filter(bureau=bureau, name=department_name)
+        .annotate(program=FilteredRelation("programs", condition=Q(programs__title=read.title)))
+        .values_list("pk", "program__pk")
+        .order_by()  # one row at most, both keys being unique: nothing to sort
+    )
+    return next(iter(keys), (None, None))
+
+
+def replaced_year(read: ReadDocument) -> ProgramYear | None:
+    """The stored year that storing this document would replace, with its program."""
+    _department_id, program_id = _keys(read)
+    if program_id is None:
+        return None
+    years = ProgramYear.objects.select_related("program")
+    return years.filter(program_id=program_id, fiscal_year=read.year.fiscal_year).first()
+
+
+def store_document(document: object, path: str = "", *, user=None, reason: str = "") -> ProgramYear:
+    """Store one document, replacing what was stored for the same program and year.
+
+    The key is the title, the department and the fiscal year. Call it inside a transaction:
+    it raises DocumentError before writing anything when the document is invalid. The change
+    is recorded in the year's history as made by `user`; a document identical to what is
+    stored changes nothing and records nothing.
+    """
+    read = read_document(document, path)
+    bureau, department_name = read.department
+    department_id, program_id = _keys(read)
+    # A department or program the import makes is recorded by the year's history record
+    # (its document names both), not by records of their own: an import stays fast.
+    # What was just made has nothing under it yet: no lookup for that.
+    stored = None
+    if department_id is None:
+        department = Department(bureau=bureau, name=department_name)
+        department.save_without_historical_record()
+        department_id = department.pk
+    if program_id is None:
+        program = Program(title=read.title, department_id=department_id)
+        program.save_without_historical_record()
+    else:
+        # The whole of the stored program: no need to read it.
+        program = Program(pk=program_id, title=read.title, department_id=department_id)
+        # With its sections, to compare with the document; only the year's row is locked.
+        stored = (
+            ProgramYear.objects.with_sections()
+            .select_for_update(of=("self",))
+            .filter(program=program, fiscal_year=read.year.fiscal_year)
+            .first()
+        )
+    year = read.year
+    year.program = program
+    snapshot = document_of(year, read.as_stored())
+    if stored:
+        year.pk = stored.pk
+        year.version = stored.version + 1
+        if snapshot == export_document(stored):
+            errors = errors_of(snapshot)
+            if stored.check_errors != errors:  # the checks themselves changed since
+                stored.check_errors = errors
+                stored.save(update_fields=["check_errors"])
+            return stored
+    _replace(year, read.sections, snapshot, replace=bool(stored), user=user, reason=reason)
+    return year
+
+
+def _replace(
+    year: ProgramYear,
+    sections: dict[type[models.Model], list[models.Model]],
+    document: dict,
+    *,
+    replace: bool,
+    user,
+    reason: str,
+) -> None:
+    """Save the year and put these rows in place of its sections; record the change."""
+    _save(year, sections, document, CHANGED if replace else ADDED, user, reason)
+    for model, rows in sections.items():
+        if replace:
+            model.objects.filter(program_year=year).delete()
+        for position, row in enumerate(rows):
+            row.program_year_id, row.position = year.pk, position
+        model.objects.bulk_create(rows)
+
+
+def store_documents(documents: list, *, user=None, reason: str = "") -> list[ProgramYear]:
+    """Store the documents of one file: all or none. Errors name a document by its index."""
+    with transaction.atomic():
+        return [
+            store_document(document, path, user=user, reason=reason)
+            for document, path in zip(documents, paths(documents), strict=True)
+        ]
+
+
+def paths(documents: list) -> list[str]:
+    """Where each document of a file is, in error messages: nowhere for a file of one."""
+    return [""] if len(documents) == 1 else [f"[{i}]" for i in range(len(documents))]
+
+
+# ---------------------------------------------------------------- the admin
+
+
+def save_edit(year: ProgramYear, save_sections: Callable[[], None], *, user, created: bool) -> bool:
+    """An edit of the year and its sections (the admin's change page): save the year's own
+    fields, let `save_sections` save its rows, then record what changed as one change.
+    Nothing is recorded when the document is what it was; returns whether it changed."""
+    year.save()
+    save_sections()
+    stored = ProgramYear.objects.with_sections().get(pk=year.pk)
+    rows = section_rows(stored)
+    document = document_of(stored, rows)
+    changed = created or latest_document(year.pk) != document
+    if changed:
+        if not created:
+            stored.version += 1
+        kind = ADDED if created else CHANGED
+        _save(stored, rows, document, kind, user, update_fields=["version", *DERIVED_FIELDS])
+    else:
+        # The sections may still have changed what is kept (a row order, say).
+        set_derived(stored, rows, document)
+        stored.save(update_fields=DERIVED_FIELDS)
+    year.version, year.check_errors = stored.version, stored.check_errors
+    return changed
+
+
+def restore(year: ProgramYear, record, user) -> ProgramYear:
+    """Make the year again what the history record shows, sections included: a new change,
+    recorded as such. Raises DocumentError when that cannot be (the fiscal year is taken)."""
+    with transaction.atomic():
+        current = ProgramYear.objects.select_for_update().get(pk=year.pk)
+        read = read_document(record.document)
+        restored = read.year
+        restored.pk = current.pk
+        restored.version = current.version + 1
+        program_id = record.program_id
+        if not Program.objects.filter(pk=program_id).exists():
+            program_id = current.program_id
+        restored.program = Program.objects.get(pk=program_id)
+        taken = ProgramYear.objects.filter(program_id=program_id, fiscal_year=restored.fiscal_year)
+        if taken.exclude(pk=current.pk).exists():
+            raise DocumentError(
+                _("%(year)s년 사업설명서가 이미 있어 되돌릴 수 없습니다.")
+                % {"year": restored.fiscal_year}
+            )
+        document = document_of(restored, read.as_stored())
+        reason = _("버전 %(version)s(으)로 되돌림") % {"version": record.version}
+        _replace(restored, read.sections, document, replace=True, user=user, reason=reason)
+    return restored
+
+
+def delete_years(years: models.QuerySet, user) -> None:
+    """Delete these years, each recorded with the whole document it had."""
+    doomed = list(ProgramYear.objects.with_sections().filter(pk__in=years.values("pk")))
+    records = [_record(year, export_document(year), DELETED, user) for year in doomed]
+    ProgramYear.objects.filter(pk__in=[year.pk for year in doomed]).delete()
+    _history_model().objects.bulk_create(records)
+
+
+# ---------------------------------------------------------------- demo data
+
+
+def create_years(
+    years: list[tuple[ProgramYear, dict[type[models.Model], list]]], *, reason: str
+) -> None:
+    """Store new years (their programs already stored) with their sections' rows, in bulk:
+    for data made by the program itself, valid by construction (no validation)."""
+    documents = []
+    for year, sections in years:
+        rows = in_stored_order({model: sections.get(model, []) for model in SECTIONS})
+        document = document_of(year, rows)
+        set_derived(year, rows, document)
+        documents.append(document)
+    ProgramYear.objects.bulk_create([year for year, _sections in years])
+    for model in SECTIONS:
+        rows = []
+        for year, sections in years:
+            for position, row in enumerate(sections.get(model, [])):
+                row.program_year_id, row.position = year.pk, position
+                rows.append(row)
+        model.objects.bulk_create(rows, batch_size=2000)
+    _history_model().objects.bulk_create(
+        [
+            _record(year, document, ADDED, None, reason)
+            for (year, _sections), document in zip(years, documents, strict=True)
+        ],
+        batch_size=500,
+    )
