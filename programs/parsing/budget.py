@@ -3,12 +3,12 @@
 import re
 from typing import NamedTuple
 
+from .. import arithmetic
+from ..arithmetic import BUDGET_LABELS
 from .placement import budget_score, place
 from .sections import SECTION_NAMES
-from .text import NONE_RE, Line, Notes, compact, has_words, is_label, trim, won
+from .text import NONE_RE, Line, Notes, compact, has_words, ignored, is_label, subject, trim
 from .values import NATIONAL_RE, YEAR, is_money, read_money, read_number, read_year
-
-# ---------------------------------------------------------------- 예산 총괄 (budget summary)
 
 
 class Budget(NamedTuple):
@@ -21,12 +21,6 @@ TOTAL_LABELS = frozenset({"月", "계", "합계", "총계", "총액", "소계"})
 _BUDGET_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*년?\s*도?\s*예\s*산\s*액?\s*\(\s*B\s*\)")
 _PCT_WORDS_RE = re.compile(r"[가-힣]{1,3}")  # `순증` where the prior year is 0
 _BUDGET_COLUMNS = ("prior", "current", "change", "change_pct")
-_BUDGET_COLUMN_NAMES = {
-    "prior": "전년 예산액 (A)",
-    "current": "예산액 (B)",
-    "change": "증감",
-    "change_pct": "증감률",
-}
 
 
 class _BudgetRow:
@@ -60,7 +54,7 @@ def parse_budget(lines: list[Line], notes: Notes) -> Budget:
             if is_label(label) and not any(values):
                 pending.append(label)
             elif has_words(line.text) and not NONE_RE.search(line.text):
-                notes.add(SECTION_NAMES["budget"], line.no, f"ignored {line.text!r}")
+                notes.add(SECTION_NAMES["budget"], line.no, ignored(line.text))
             continue
         if kind == "amounts" and open_row is not None:
             row = open_row
@@ -115,7 +109,7 @@ def _budget_line_kind(values: list[str]) -> str | None:
 def _budget_from_rows(rows: list[_BudgetRow], year: int | None, notes: Notes) -> Budget:
     where = SECTION_NAMES["budget"]
     if not rows:
-        notes.add(where, None, "no rows")
+        notes.add(where, None, "항목 행이 없음")
         return Budget(None, [], year)
     read = [_read_budget_row(row, notes) for row in rows]
     total_index = _total_row(rows, read)
@@ -125,13 +119,11 @@ def _budget_from_rows(rows: list[_BudgetRow], year: int | None, notes: Notes) ->
             continue
         category = row.label or None
         if category is None:
-            notes.add(where, row.line, "the category name is blank")
+            notes.add(where, row.line, "과목명이 비어 있음")
         summary.append({"category": category, **values})
     total = read[total_index] if total_index is not None else None
     if total is None:
-        notes.add(where, rows[0].line, "no 계 (total) row")
-    else:
-        _check_budget_total(total, summary, rows[total_index].line, notes)
+        notes.add(where, rows[0].line, "계 행이 없음")
     return Budget(total, summary, year)
 
 
@@ -143,8 +135,8 @@ def _total_row(rows: list[_BudgetRow], read: list[dict]) -> int | None:
     if len(rows) >= 2 and not rows[0].label:
         rest = read[1:]
         for key in ("prior", "current"):
-            values = [values[key] for values in rest]
-            if read[0][key] is None or None in values or sum(values) != read[0][key]:
+            sum_of_rest = arithmetic.total(values[key] for values in rest)
+            if read[0][key] is None or sum_of_rest != read[0][key]:
                 return None
         return 0
     return None
@@ -154,64 +146,44 @@ def _read_budget_row(row: _BudgetRow, notes: Notes) -> dict:
     where = f"{SECTION_NAMES['budget']} {row.label or ''}".rstrip()
     values: dict[str, int | None] = dict.fromkeys(_BUDGET_COLUMNS)
     if row.amounts is None:
-        notes.add(where, row.line, "the amounts line is missing")
+        notes.add(where, row.line, "금액 줄이 없음")
     else:
         cells = [read_number(cell) for cell in row.amounts]
         placed = place(cells, len(_BUDGET_COLUMNS), budget_score)
         if placed is None:
-            notes.add(where, row.amounts_line, f"cannot tell which of {row.amounts} are which")
+            notes.add(where, row.amounts_line, _unplaced(row.amounts))
         else:
             if len(row.amounts) != len(_BUDGET_COLUMNS):
-                notes.add(where, row.amounts_line, "a blank cell was placed by the identities")
+                notes.add(where, row.amounts_line, "빠진 빈 칸의 자리를 항등식으로 정함")
             values.update(zip(_BUDGET_COLUMNS, placed, strict=True))
     for key in _BUDGET_COLUMNS:
         # 증감률 of a prior year of 0 is printed `순증`: there is no percentage.
         no_pct = key == "change_pct" and values["prior"] == 0
         if values[key] is None and row.amounts is not None and not no_pct:
-            notes.add(
-                where, row.amounts_line, f"{_BUDGET_COLUMN_NAMES[key]} is blank or unreadable"
-            )
-    _check_change(values, where, row.amounts_line, notes)
+            message = f"{subject(BUDGET_LABELS[key])} 비어 있거나 읽지 못해 비워 둠"
+            notes.add(where, row.amounts_line, message)
     nationals = _read_nationals(row, where, notes)
     return {**values, "prior_national": nationals[0], "current_national": nationals[1]}
 
 
 def _read_nationals(row: _BudgetRow, where: str, notes: Notes) -> tuple[int | None, int | None]:
     if row.national is None:
-        notes.add(where, row.line, "the 국비 line `(x…)` is missing")
+        notes.add(where, row.line, "국비 줄 (x…)이 없음")
         return None, None
     cells = [read_money(cell).national if cell else None for cell in row.national]
     placed = place(cells, len(_BUDGET_COLUMNS), budget_score)
     if placed is None:
-        notes.add(where, row.line, f"cannot tell which of {row.national} are which")
+        notes.add(where, row.line, _unplaced(row.national))
         return None, None
     for key, value in zip(("prior", "current"), placed[:2], strict=True):
         if value is None:
-            notes.add(where, row.line, f"국비 of {_BUDGET_COLUMN_NAMES[key]} is unreadable")
+            notes.add(where, row.line, f"{BUDGET_LABELS[key]} 국비를 읽지 못해 비워 둠")
     return placed[0], placed[1]
 
 
-def _check_change(values: dict, where: str, line: int, notes: Notes) -> None:
-    prior, current, change, pct = (values[key] for key in _BUDGET_COLUMNS)
-    if None not in (prior, current, change) and current - prior != change:
-        notes.add(where, line, f"증감 {won(change)} ≠ (B) − (A) = {won(current - prior)}")
-    if None not in (prior, change, pct) and prior and abs(change * 100 / prior - pct) >= 1:
-        notes.add(where, line, f"증감률 {pct} ≠ {change * 100 / prior:.1f}")
-
-
-def _check_budget_total(total: dict, rows: list[dict], line: int, notes: Notes) -> None:
-    for key in ("prior", "current", "change"):
-        values = [row[key] for row in rows]
-        if total[key] is not None and None not in values and sum(values) != total[key]:
-            notes.add(
-                SECTION_NAMES["budget"],
-                line,
-                f"계 {won(total[key])} ≠ the sum of the rows {won(sum(values))} "
-                f"({_BUDGET_COLUMN_NAMES[key]})",
-            )
+def _unplaced(cells: list[str]) -> str:
+    return f"{cells}: 어느 칸이 어느 열인지 알 수 없어 비워 둠"
 
 
 def empty_total() -> dict:
-    return dict.fromkeys(
-        ("prior", "current", "change", "change_pct", "prior_national", "current_national")
-    )
+    return dict.fromkeys(BUDGET_LABELS)

@@ -7,13 +7,11 @@ from .sections import SECTION_NAMES
 from .text import NONE_RE, Line, Notes, bulleted, compact, says_none, squash
 from .values import RANGE_SPLIT_RE, YEAR, read_year
 
-# ---------------------------------------------------------------- 사업목적, 사업근거, 사업내용
-
 
 def parse_purpose(lines: list[Line], notes: Notes) -> str | None:
     text = squash(" ".join(text for _, text in bulleted(lines)))
     if not text:
-        notes.add(SECTION_NAMES["purpose"], None, "is empty")
+        notes.add(SECTION_NAMES["purpose"], None, "내용이 없음")
     return text or None
 
 
@@ -34,7 +32,7 @@ def parse_legal_basis(lines: list[Line], notes: Notes) -> list[dict]:
         if not NONE_RE.search(text):
             laws.extend(_laws_in(text))
     if not laws and not says_none(lines):
-        notes.add(SECTION_NAMES["legal_basis"], None, "no law or ordinance found")
+        notes.add(SECTION_NAMES["legal_basis"], None, "법령이나 조례를 찾지 못함")
     return laws
 
 
@@ -87,7 +85,7 @@ def parse_content(lines: list[Line], notes: Notes) -> Content:
         else:
             activities.append(text)
     if method is None:
-        notes.add(where, None, "사업수행방법 not found")
+        notes.add(where, None, "사업수행방법이 없음")
     return Content(_read_period(period, period_line, notes), activities, method)
 
 
@@ -95,7 +93,8 @@ def _read_period(text: str | None, line: int | None, notes: Notes) -> dict:
     """`2013년 ~ 계속` (no end), `2025년 ~ 2027년`, `'22년 ~ '24년`, `2024년` (one year)."""
     years = [read_year(year) for year in _YEAR_RE.findall(text or "")]
     if not years:
-        notes.add(SECTION_NAMES["content"], line, f"사업기간 is unreadable ({text!r})")
+        message = f"사업기간을 읽지 못해 비워 둠 ({text!r})" if text else "사업기간이 없음"
+        notes.add(SECTION_NAMES["content"], line, message)
         return empty_period()
     if not RANGE_SPLIT_RE.search(text):
         return {"start_year": years[0], "end_year": years[0]}

@@ -2,11 +2,11 @@
 
 import re
 
+from .. import arithmetic
+from ..formatting import amount
 from .sections import SECTION_NAMES
-from .text import BULLET, Line, Notes, compact, has_words, is_label, joined, says_none, won
+from .text import BULLET, Line, Notes, compact, has_words, ignored, is_label, joined, says_none
 from .values import YEAR, read_number, read_year
-
-# ---------------------------------------------------------------- 산출근거 (cost basis)
 
 
 class _Item:
@@ -20,7 +20,6 @@ class _Item:
         self.children: list[_Item] = []
         self.name = ""
         self.amount_won: int | None = None
-        self.thousands: int | None = None  # the `= 654,000천원` figure
 
     @property
     def end_line(self) -> int:
@@ -61,21 +60,20 @@ def parse_cost_basis(lines: list[Line], notes: Notes, summary: list[dict]) -> li
         _read_item(item, notes)
     tops = _nest(items, notes)
     for item in tops:
-        _check_children(item, notes)
+        _fill_from_children(item, notes)
     if not tops:
         if not says_none(lines):
-            notes.add(SECTION_NAMES["cost_basis"], None, "no line items")
+            notes.add(SECTION_NAMES["cost_basis"], None, "항목이 없음")
         return []
     categories = [(row["category"], row["current"]) for row in summary]
     anchors = _label_anchors(labels, [name for name, _ in categories])
     if not categories:  # no 예산 총괄 to add up to: the printed labels are all there is
         categories = [(name, None) for _, name in anchors]
-        notes.add(SECTION_NAMES["cost_basis"], None, "no 예산 총괄: grouped by the labels")
+        notes.add(SECTION_NAMES["cost_basis"], None, "예산 총괄이 없어 과목 표시대로 묶음")
     if not categories:
-        notes.add(SECTION_NAMES["cost_basis"], None, "no category labels")
+        notes.add(SECTION_NAMES["cost_basis"], None, "과목 표시가 없어 한 묶음으로 둠")
         return [{"category": None, "items": [item.json() for item in tops]}]
     groups = _group_items(tops, categories, {name: line for line, name in anchors})
-    _check_category_sums(groups, categories, notes)
     return [
         {"category": name, "items": [item.json() for item in group]}
         for (name, _), group in zip(categories, groups, strict=True)
@@ -104,43 +102,43 @@ def _read_items(lines: list[Line], notes: Notes) -> tuple[list[_Item], list[tupl
             items[-1].text = joined([items[-1].text, *label_cells])
             items[-1].last_line = line.no
         elif has_words(joined(label_cells)):
-            notes.add(SECTION_NAMES["cost_basis"], line.no, f"ignored {line.text!r}")
+            notes.add(SECTION_NAMES["cost_basis"], line.no, ignored(line.text))
     return items, labels
 
 
 def _read_item(item: _Item, notes: Notes) -> None:
-    """Name and amounts of `○ name 654,000,000원 = 654,000천원`.
+    """Name and amount of `○ name 654,000,000원 = 654,000천원`.
 
-    The 원 figure may be a formula (`40,000원 × 300명`) or missing, and the `=` figure too.
+    The 원 figure may be a formula (`40,000원 × 300명`) or missing, and the `=` figure too;
+    the 원 figure is the amount, else the 천원 figure in 원.
     """
+    thousands = None  # the `= 654,000천원` figure
     text, equals, right = item.text.rpartition("=")
     if equals:
-        item.thousands = read_number(right.replace("천원", "").strip())
+        thousands = read_number(right.replace("천원", "").strip())
     else:
         text = item.text
         tail = _THOUSANDS_TAIL_RE.search(text)
         if tail:
-            item.thousands = read_number(tail["amount"])
+            thousands = read_number(tail["amount"])
             text = text[: tail.start()]
     formula = _FORMULA_RE.search(text)
-    amount = None if formula else _ITEM_AMOUNT_RE.fullmatch(text.strip())
-    if amount and amount["name"].strip(" :"):
-        item.name = amount["name"].strip(" :")
-        item.amount_won = read_number(amount["amount"])
+    figure = None if formula else _ITEM_AMOUNT_RE.fullmatch(text.strip())
+    if figure and figure["name"].strip(" :"):
+        item.name = figure["name"].strip(" :")
+        item.amount_won = read_number(figure["amount"])
     else:
         item.name = (text[: formula.start()] if formula else text).strip(" :")
-        if item.thousands is not None:
-            item.amount_won = item.thousands * 1000
-    where = SECTION_NAMES["cost_basis"]
-    if item.amount_won is None:
-        notes.add(where, item.first_line, f"the amount of {item.name!r} is unreadable")
-    elif item.thousands is None:
-        item.thousands = -(-item.amount_won // 1000)  # budget books round 원 up to 천원
-    elif abs(item.amount_won / 1000 - item.thousands) >= 1:
+        if thousands is not None:
+            item.amount_won = thousands * 1000
+    if item.amount_won is None or thousands is None:
+        return
+    if not arithmetic.adds_up_won(item.amount_won, 1, thousands * 1000):
         notes.add(
-            where,
+            SECTION_NAMES["cost_basis"],
             item.first_line,
-            f"{item.name}: {won(item.amount_won)}원 ≠ {won(item.thousands)}천원",
+            f"{item.name!r}: {amount(item.amount_won)}원과 {amount(thousands)}천원이 달라"
+            " 원 금액을 씀",
         )
 
 
@@ -158,42 +156,27 @@ def _nest(items: list[_Item], notes: Notes) -> list[_Item]:
                 notes.add(
                     SECTION_NAMES["cost_basis"],
                     item.first_line,
-                    f"sub-item {item.name!r} has no ○ item above it",
+                    f"세부 항목 {item.name!r} 위에 ○ 항목이 없어 ○ 항목으로 둠",
                 )
             tops.append(item)
         stack.append(item)
     return tops
 
 
-def _check_children(item: _Item, notes: Notes) -> None:
-    if not item.children:
-        return
-    amounts = [child.amount_won for child in item.children]
+def _fill_from_children(item: _Item, notes: Notes) -> None:
+    """A blank amount of an item whose sub-items all have one is their sum."""
     for child in item.children:
-        _check_children(child, notes)
-    if None in amounts:
+        _fill_from_children(child, notes)
+    if item.amount_won is not None:
         return
     where = SECTION_NAMES["cost_basis"]
-    if item.amount_won is None:
-        item.amount_won = sum(amounts)
-        item.thousands = -(-item.amount_won // 1000)
-        notes.add(where, item.first_line, f"{item.name}: amount taken as the sum of its sub-items")
-    elif abs(sum(amounts) - item.amount_won) > 1000 * len(amounts):
-        notes.add(
-            where,
-            item.first_line,
-            f"{item.name}: sub-items add up to {won(sum(amounts))}원, not {won(item.amount_won)}원",
-        )
-
-
-def _adds_up(total: int | None, count: int, current: int | None) -> bool:
-    """Whether `count` items of `total` 천원 make a category's (B) amount.
-
-    Budget books round each item's 원 up to the next 천원: allow 1 per item.
-    """
-    if count == 0:
-        return current == 0
-    return None not in (total, current) and abs(total - current) <= count
+    total = arithmetic.total(child.amount_won for child in item.children)
+    if total is None:
+        notes.add(where, item.first_line, f"{item.name!r} 금액을 읽지 못해 비워 둠")
+    else:
+        item.amount_won = total
+        message = f"{item.name!r} 금액이 비어 있어 세부 항목의 합 {amount(total)}원으로 채움"
+        notes.add(where, item.first_line, message)
 
 
 def _group_items(
@@ -213,6 +196,7 @@ def _group_items(
     best: list[list[tuple[float, int] | None]] = [[None] * (n + 1) for _ in categories]
     best.insert(0, [(0.0, 0)] + [None] * n)
     for j, (name, current) in enumerate(categories):
+        current_won = None if current is None else current * 1000
         anchor = anchors.get(name)
         row, following = best[j], best[j + 1]
         for i in range(n + 1):
@@ -220,7 +204,8 @@ def _group_items(
                 continue
             for k in range(i, n + 1):
                 total = totals[k] - totals[i] if unreadable[k] == unreadable[i] else None
-                score = row[i][0] + (10.0 if _adds_up(total, k - i, current) else 0.0)
+                adds_up = arithmetic.adds_up_won(total, k - i, current_won)
+                score = row[i][0] + (10.0 if adds_up else 0.0)
                 if anchor is not None and k > i and firsts[i] <= anchor <= ends[k - 1]:
                     score += 1.0 - abs(anchor - (firsts[i] + ends[k - 1]) / 2) / 100
                 if following[k] is None or score > following[k][0]:
@@ -235,27 +220,12 @@ def _group_items(
 
 
 def _prefix_totals(items: list[_Item]) -> tuple[list[int], list[int]]:
-    """Running totals of the items' 천원 figures, and of how many were unreadable."""
+    """Running totals of the items' 원 amounts, and of how many were unreadable."""
     totals, unreadable = [0], [0]
     for item in items:
-        totals.append(totals[-1] + (item.thousands or 0))
-        unreadable.append(unreadable[-1] + (item.thousands is None))
+        totals.append(totals[-1] + (item.amount_won or 0))
+        unreadable.append(unreadable[-1] + (item.amount_won is None))
     return totals, unreadable
-
-
-def _check_category_sums(
-    runs: list[list[_Item]], categories: list[tuple[str | None, int | None]], notes: Notes
-) -> None:
-    for run, (name, current) in zip(runs, categories, strict=True):
-        total = sum(item.thousands or 0 for item in run)
-        readable = all(item.thousands is not None for item in run)
-        if current is None or _adds_up(total if readable else None, len(run), current):
-            continue
-        notes.add(
-            SECTION_NAMES["cost_basis"],
-            run[0].first_line if run else None,
-            f"the items of {name} add up to {won(total)}천원, 예산 총괄 says {won(current)}",
-        )
 
 
 def _label_anchors(

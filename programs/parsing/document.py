@@ -20,7 +20,7 @@ from .sections import (
     split_sections,
 )
 from .settlements import parse_settlements
-from .text import Line, NotADocument, Notes, decode, split_lines, squash, won
+from .text import Line, NotADocument, Notes, decode, split_lines, squash
 
 
 def parse_file(path: str | PathLike) -> dict:
@@ -29,25 +29,22 @@ def parse_file(path: str | PathLike) -> dict:
         with open(path, "rb") as file:
             data = file.read()
     except OSError as exc:
-        raise NotADocument(f"cannot read the file ({exc.strerror or exc})") from exc
+        raise NotADocument(f"파일을 읽을 수 없음 ({exc.strerror or exc})") from exc
     return parse_document(decode(data))
-
-
-# ---------------------------------------------------------------- the document
 
 
 def parse_document(text: str) -> dict:
     """The JSON form (`budget-program-document/1`) of a program description's text."""
     lines = split_lines(text)
     if not lines:
-        raise NotADocument("the text is empty")
+        raise NotADocument("텍스트가 비어 있음")
     sections = split_sections(lines)
     found = [key for key in SECTION_NAMES if key in sections.bodies]
     if len(found) < MIN_SECTIONS:
-        shown = ", ".join(SECTION_NAMES[key] for key in found) or "none"
+        shown = ", ".join(SECTION_NAMES[key] for key in found) or "없음"
         raise NotADocument(
-            f"no section headings of a program description (□ 예산 총괄, □ 산출근거, "
-            f"□ 추진경위, …); found {len(found)} ({shown})"
+            f"사업설명서의 절 제목(□ 예산 총괄, □ 산출근거, □ 추진경위, …)이 "
+            f"{len(found)}개뿐임 ({shown})"
         )
     notes = Notes()
     bodies = sections.bodies
@@ -55,16 +52,16 @@ def parse_document(text: str) -> dict:
     if title:
         drop_running_headers(bodies, title)
     else:
-        notes.add("제목", None, "the program title (first line) is missing")
+        notes.add("제목", None, "사업명(첫 줄)이 없음")
     for key, name in SECTION_NAMES.items():
         if key not in bodies:
-            notes.add(name, None, "section not found")
+            notes.add(name, None, "절이 없음")
 
     def guarded(where: str, fallback: object, step: Callable, *args: object) -> object:
         try:
             return step(*args)
         except Exception as exc:  # one unreadable part must not lose the rest
-            notes.add(where, None, f"could not be read ({type(exc).__name__}: {exc})")
+            notes.add(where, None, f"읽는 중 오류가 나서 비워 둠 ({type(exc).__name__}: {exc})")
             return fallback
 
     def read(key: str, parse: Callable, fallback: object, *args: object) -> object:
@@ -103,13 +100,12 @@ def parse_document(text: str) -> dict:
         "expected_effects": read("effects", parse_list, []),
         "settlements": settlements,
     }
-    guarded("합계", None, _check_totals, document, notes)
     document["warnings"] = notes.messages
     return document
 
 
 def _fiscal_year(
-    budget: "Budget", bodies: dict[str, list[Line]], schedule_year: int | None, notes: Notes
+    budget: Budget, bodies: dict[str, list[Line]], schedule_year: int | None, notes: Notes
 ) -> int | None:
     """The year of the (B) column of 예산 총괄, else of 산출근거's or 추진일정's heading."""
     candidates = [
@@ -119,25 +115,10 @@ def _fiscal_year(
     ]
     years = [(where, year) for where, year in candidates if year]
     if not years:
-        notes.add("회계연도", None, "no fiscal year found (예산액 (B), 추진일정 heading)")
+        notes.add("회계연도", None, "회계연도를 찾지 못함 (예산액(B), 추진일정 제목)")
         return None
     where, year = years[0]
     for other, other_year in years[1:]:
         if other_year != year:
-            notes.add("회계연도", None, f"{where} says {year}, {other} says {other_year}")
+            notes.add("회계연도", None, f"{where} {year}년, {other} {other_year}년: {year}년을 씀")
     return year
-
-
-def _check_totals(document: dict, notes: Notes) -> None:
-    """Identities across sections: funding, schedule and budget total agree."""
-    current = document["budget_total"]["current"]
-    funding = document["funding"]["total"]
-    if current is not None and funding is not None and funding != current:
-        notes.add("사업개요", None, f"사업비 {won(funding)} ≠ 예산 총괄 {won(current)} (B)")
-    amounts = [step["amount"] for step in document["schedule"]]
-    if current is not None and amounts and None not in amounts and sum(amounts) != current:
-        notes.add(
-            "추진일정",
-            None,
-            f"the amounts add up to {won(sum(amounts))}, 예산 총괄 says {won(current)}",
-        )

@@ -1,15 +1,12 @@
 """추진경위: dated events, and the consignment contracts among them."""
 
 import re
-from datetime import timedelta
-from itertools import pairwise
 from typing import NamedTuple
 
+from .. import arithmetic
 from .sections import SECTION_NAMES
-from .text import BULLET, Line, Notes, has_words, joined, says_none, squash, strip_bullet
-from .values import YEAR, as_date, read_range
-
-# ---------------------------------------------------------------- 추진경위 (history)
+from .text import BULLET, Line, Notes, has_words, ignored, joined, says_none, squash, strip_bullet
+from .values import YEAR, first_day, last_day, read_range
 
 _DATE = rf"{YEAR}\s*[./년-]\s*\d{{1,2}}(?:\s*[./월-]\s*\d{{1,2}})?\s*[.일월]?"
 _END_DATE = rf"(?:{YEAR}\s*[./년-]\s*)?\d{{1,2}}(?:\s*[./월-]\s*\d{{1,2}})?\s*[.일월]?"
@@ -42,17 +39,17 @@ def parse_history(lines: list[Line], notes: Notes) -> list[_Event]:
         if match and not (events and _unclosed(events[-1].text)):
             dates = read_range(match["date"])
             if dates is None:
-                notes.add(where, line.no, f"the date {match['date']!r} is unreadable")
+                notes.add(where, line.no, f"날짜를 읽지 못해 비워 둠 ({match['date']!r})")
             start, end = dates or (None, None)
             events.append(_Event(line.no, start, end, squash(match["text"] or "")))
         elif events and has_words(text):
             last = events[-1]
             events[-1] = last._replace(text=squash(f"{last.text} {strip_bullet(text)}"))
         elif has_words(text) and not says_none([line]):
-            notes.add(where, line.no, f"ignored {text!r} (no date)")
+            notes.add(where, line.no, ignored(text, "날짜가 없는"))
     for event in events:
         if not event.text:
-            notes.add(where, event.line, "an event without text")
+            notes.add(where, event.line, "날짜만 있고 내용이 없음")
     return events
 
 
@@ -73,48 +70,20 @@ def read_contracts(events: list[_Event], notes: Notes) -> list[dict]:
         years = _TERM_YEARS_RE.search(bracketed)
         if span is None:
             if years:
-                notes.add(where, event.line, "a contract term without dates: not in contracts")
+                notes.add(where, event.line, "계약 기간에 날짜가 없어 계약 목록에서 뺌")
             continue
         dates = read_range(span[0])
         if dates is None or dates[1] is None:
-            notes.add(where, event.line, f"the contract term {span[0]!r} is unreadable")
+            notes.add(where, event.line, f"계약 기간을 읽지 못해 계약 목록에서 뺌 ({span[0]!r})")
             continue
         contracts.append(
             {
                 "signed": event.date,
                 "start": dates[0],
                 "end": dates[1],
-                "term_years": int(years[1]) if years else _whole_years(*dates),
-                "line": event.line,
+                "term_years": int(years[1])
+                if years
+                else arithmetic.term_years(first_day(dates[0]), last_day(dates[1])),
             }
         )
-    _check_contract_sequence(contracts, notes)
-    for contract in contracts:
-        del contract["line"]
     return contracts
-
-
-def _whole_years(start: str, end: str) -> int:
-    """The term in years of `start`–`end` inclusive (dates or months)."""
-    first, last = as_date(start), as_date(end)
-    if first and last:
-        last += timedelta(days=1)
-        months = (last.year - first.year) * 12 + last.month - first.month
-    else:
-        months = (int(end[:4]) - int(start[:4])) * 12 + int(end[5:7]) - int(start[5:7]) + 1
-    return round(months / 12)
-
-
-def _check_contract_sequence(contracts: list[dict], notes: Notes) -> None:
-    """Consecutive contracts run back to back; a gap or overlap is worth a look."""
-    for previous, contract in pairwise(contracts):
-        end, start = as_date(previous["end"]), as_date(contract["start"])
-        if end and start and start != end + timedelta(days=1):
-            kind = "gap" if start > end else "overlap"
-            days = abs((start - end).days - 1)
-            notes.add(
-                SECTION_NAMES["history"],
-                contract["line"],
-                f"contract from {contract['start']} does not follow the one ending "
-                f"{previous['end']} ({kind} of {days} days)",
-            )

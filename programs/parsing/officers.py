@@ -3,9 +3,7 @@
 import re
 
 from .sections import SECTION_NAMES
-from .text import Line, Notes, compact, has_words
-
-# ---------------------------------------------------------------- 사업 담당자 (officers)
+from .text import Line, Notes, compact, has_words, ignored, subject
 
 _OFFICER_COLUMNS = (
     ("bureau", re.compile(r"실.?국")),
@@ -37,16 +35,16 @@ def parse_officers(lines: list[Line], notes: Notes) -> list[dict]:
         if phones and officers:
             _add_phones(officers[-1][1], cells, columns)
         elif phones:
-            notes.add(where, line.no, "phone numbers without a name row")
+            notes.add(where, line.no, "이름 줄 없이 전화번호만 있어 건너뜀")
         elif _cell(cells, columns["officer"]) or len([cell for cell in cells if cell]) >= 2:
             officers.append((line.no, _officer_names(cells, columns)))
         elif has_words(line.text):
-            notes.add(where, line.no, f"ignored {line.text!r}")
+            notes.add(where, line.no, ignored(line.text))
     _fill_merged_cells([officer for _, officer in officers])
     for line_no, officer in officers:
         for key, value in officer.items():
             if value is None:
-                notes.add(where, line_no, f"{_OFFICER_LABELS[key]} is blank")
+                notes.add(where, line_no, f"{subject(_OFFICER_LABELS[key])} 비어 있음")
     return [officer for _, officer in officers]
 
 

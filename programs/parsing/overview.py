@@ -4,10 +4,8 @@ import re
 from typing import NamedTuple
 
 from .sections import SECTION_NAMES
-from .text import Line, Notes, compact, joined, strip_bullet, won
+from .text import Line, Notes, compact, joined, strip_bullet
 from .values import read_number
-
-# ---------------------------------------------------------------- 사업개요 (basic facts)
 
 
 class Overview(NamedTuple):
@@ -26,14 +24,11 @@ _OVERVIEW_LABELS = {
 _CHECKED_RE = re.compile(r"[☑☒■▣✔✓✅√]\s*([가-힣]+)")
 _UNCHECKED_RE = re.compile(r"[□☐]\s*[가-힣]+")
 _OPTION_RE = re.compile(r"[가-힣]+")
-_FUNDING_PARTS = {
-    "national": r"[(\[（【]\s*국\s*비\s*[)\]）】]",
-    "city": r"[(\[（【]\s*시\s*비\s*[)\]）】]",
-    "district": r"[(\[（【]\s*구\s*비\s*[)\]）】]",
-    "other": r"[(\[（【]\s*기\s*타\s*[)\]）】]",
-}
+_FUNDING_LABELS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타"}
+# `(국비)`, `[시 비]`, `（구비）` and the amount after it, if any.
 _FUNDING_PART_RES = {
-    key: re.compile(rf"{label}\s*(?P<amount>\d[\d,]*|-)?") for key, label in _FUNDING_PARTS.items()
+    key: re.compile(rf"[(\[（【]\s*{label[0]}\s*{label[1]}\s*[)\]）】]\s*(?P<amount>\d[\d,]*|-)?")
+    for key, label in _FUNDING_LABELS.items()
 }
 _FUNDING_TOTAL_RE = re.compile(r"(?:\(당해년도\))?\s*(?P<amount>\d[\d,]*)")
 _PARENTHESES_RE = re.compile(r"\([^()]*\)")
@@ -49,11 +44,11 @@ def parse_overview(lines: list[Line], notes: Notes) -> Overview:
     account_line, account = rows.get("account", (None, ""))
     account = _checked(account) or account or None
     if account is None:
-        notes.add(where, account_line, "회계 is blank")
+        notes.add(where, account_line, "회계가 비어 있음")
     period_line, period = rows.get("period", (None, ""))
     period_type = _checked(period)
     if period_type is None:
-        notes.add(where, period_line, f"사업기간: no option is ticked ({period!r})")
+        notes.add(where, period_line, f"사업기간에 표시된 선택지가 없음 ({period!r})")
     overview = strip_bullet(rows.get("overview", (None, ""))[1]) or None
     return Overview(account, period_type, overview, _read_funding(rows.get("funding"), notes))
 
@@ -91,29 +86,19 @@ def _read_funding(row: tuple[int, str] | None, notes: Notes) -> dict:
     funding = empty_funding()
     where = SECTION_NAMES["overview"]
     if row is None:
-        notes.add(where, None, "사업비 row not found")
+        notes.add(where, None, "사업비 줄이 없음")
         return funding
     line, text = row
     total = _FUNDING_TOTAL_RE.match(text)
     funding["total"] = read_number(total["amount"]) if total else None
     if total is None:
-        notes.add(where, line, "사업비 total is unreadable")
+        notes.add(where, line, "사업비 총액을 읽지 못해 비워 둠")
     for key, pattern in _FUNDING_PART_RES.items():
         match = pattern.search(text)
         if match is None:
-            notes.add(where, line, f"사업비: the {_FUNDING_LABELS[key]} part is missing")
+            notes.add(where, line, f"사업비에 {_FUNDING_LABELS[key]} 칸이 없어 비워 둠")
             continue
         # A label with no amount after it is a part the program does not have.
         amount = match["amount"]
         funding[key] = read_number(amount) if amount else 0
-    parts = [funding[key] for key in _FUNDING_PARTS]
-    if funding["total"] is not None and None not in parts and sum(parts) != funding["total"]:
-        notes.add(
-            where,
-            line,
-            f"사업비 {won(funding['total'])} ≠ 국비 + 시비 + 구비 + 기타 = {won(sum(parts))}",
-        )
     return funding
-
-
-_FUNDING_LABELS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타"}

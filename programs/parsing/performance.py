@@ -3,7 +3,7 @@
 import re
 
 from .sections import SECTION_NAMES
-from .text import Line, Notes, bulleted, has_words, joined, says_none, squash, strip_bullet
+from .text import Line, Notes, bulleted, has_words, ignored, joined, says_none, squash, strip_bullet
 from .values import YEAR, read_year
 
 
@@ -12,8 +12,6 @@ def parse_list(lines: list[Line], notes: Notes) -> list[str]:
         return []
     return [text for _, text in bulleted(lines)]
 
-
-# ---------------------------------------------------------------- 추진실적 (performance)
 
 # A row's year: `2021년도`, `'22년` (text may follow in the same cell), or a bare `2021` cell.
 _PERF_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*(?:년\s*도?\s*(?:실적)?\s*[:：]?|(?=\t|$))")
@@ -32,13 +30,13 @@ def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
         elif years:
             years[-1][2].append(_bullet_line(joined(line.cells)))
         elif has_words(line.text) and not says_none([line]):
-            notes.add(where, line.no, f"ignored {line.text!r} (no year)")
+            notes.add(where, line.no, ignored(line.text, "연도가 없는"))
     records = []
     for no, year, texts in years:
         entries = [squash(part) for part in _PERF_SPLIT_RE.split(joined(texts))]
         entries = [entry for entry in entries if entry]
         if not entries:
-            notes.add(where, no, f"{year}: no results given")
+            notes.add(where, no, f"{year}년: 실적 내용이 없음")
         for entry in entries:
             match = _PERF_CATEGORY_RE.fullmatch(entry)
             category, text = (match["category"].strip(), match["text"]) if match else (None, entry)

@@ -4,18 +4,24 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 from math import comb
 
-from ..arithmetic import SETTLEMENT_COLUMNS
+from .. import arithmetic
+from ..arithmetic import SETTLEMENT_COLUMNS, SETTLEMENT_IDENTITIES
 from .values import Money
 
 
+def _agreement(stated: int | None, expected: int | None) -> int:
+    """+1 where a stated figure is what the rule gives, −1 where it is not, 0 if either is blank."""
+    if stated is None or expected is None:
+        return 0
+    return 1 if stated == expected else -1
+
+
 def budget_score(values: Sequence[int | None]) -> int:
+    """How well a placement of 예산 총괄's (A), (B), 증감, 증감률 agrees with the rules."""
     prior, current, change, pct = values
-    score = 0
-    if None not in (prior, current, change):
-        score += 1 if current - prior == change else -1
-    if None not in (prior, change, pct) and prior:
-        score += 1 if abs(change * 100 / prior - pct) < 1 else -1
-    return score
+    return _agreement(change, arithmetic.change(prior, current)) + _agreement(
+        pct, arithmetic.percent_change(prior, current)
+    )
 
 
 _MAX_PLACEMENTS = 1000  # a row of dozens of stray TABs is noise, not a puzzle to solve
@@ -56,31 +62,18 @@ def place(cells: list, width: int, score: Callable[[Sequence], int]) -> list | N
 
 
 def settlement_score_in(order: list[str]) -> Callable[[Sequence], int]:
+    """How well a placement of a 결산 row's cells (in the header's `order`) keeps the
+    settlement identities, on the amounts and on their 국비 parts."""
+
     def score(placed: Sequence[Money | None]) -> int:
         by_key = dict(zip(order, placed, strict=True))
-        amounts = {
-            key: by_key[key].amount if by_key.get(key) else None for key in SETTLEMENT_COLUMNS
-        }
-        nationals = {
-            key: by_key[key].national if by_key.get(key) else None for key in SETTLEMENT_COLUMNS
-        }
-        return sum(_identity_score(values) for values in (amounts, nationals))
+        cells = {key: by_key.get(key) for key in SETTLEMENT_COLUMNS}
+        amounts = {key: cell.amount if cell else None for key, cell in cells.items()}
+        nationals = {key: cell.national if cell else None for key, cell in cells.items()}
+        return sum(
+            {True: 1, False: -1, None: 0}[identity.holds(values)]
+            for identity in SETTLEMENT_IDENTITIES
+            for values in (amounts, nationals)
+        )
 
-    return score
-
-
-def identities(values: dict) -> list[tuple[str, int | None, int | None]]:
-    """(column, printed value, value the identities give) for 예산현액 and 집행잔액."""
-    fb, ci, bc = values["final_budget"], values["carried_in"], values["budget_change"]
-    available = fb + ci + bc if None not in (fb, ci, bc) else None
-    av, ex, co = values["available"], values["executed"], values["carried_out"]
-    unspent = av - ex - co if None not in (av, ex, co) else None
-    return [("available", av, available), ("unspent", values["unspent"], unspent)]
-
-
-def _identity_score(values: dict) -> int:
-    score = 0
-    for _, printed, computed in identities(values):
-        if printed is not None and computed is not None:
-            score += 1 if printed == computed else -1
     return score

@@ -7,8 +7,6 @@ from .sections import SECTION_NAMES
 from .text import NONE_RE, Line, Notes, compact, has_words, joined, says_none, trim
 from .values import read_number, read_range
 
-# ---------------------------------------------------------------- 추진일정 (schedule)
-
 _SCHEDULE_HEADER_RE = re.compile(r"추진\s*기간|추진\s*절차|세부\s*내용|집행\s*금액")
 
 
@@ -33,13 +31,13 @@ def parse_schedule(lines: list[Line], notes: Notes, fiscal_year: int | None) -> 
         pending = []
     for no, step in steps:
         if step["start"] is None:
-            notes.add(where, no, f"{step['task']}: 추진기간 is unreadable")
+            notes.add(where, no, f"{step['task']}: 추진기간을 읽지 못해 비워 둠")
         if step["amount"] is None:
-            notes.add(where, no, f"{step['task']}: 예산집행금액 is blank or unreadable")
+            notes.add(where, no, f"{step['task']}: 예산집행금액이 비어 있거나 읽지 못해 비워 둠")
         if not step["task"]:
-            notes.add(where, no, "사업추진절차 is blank")
+            notes.add(where, no, "사업추진절차가 비어 있음")
     if not steps and not says_none(lines):
-        notes.add(where, None, "no steps")
+        notes.add(where, None, "추진 단계가 없음")
     return [step for _, step in steps]
 
 

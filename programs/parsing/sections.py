@@ -6,8 +6,6 @@ from typing import NamedTuple
 from .text import Line, compact
 from .values import YEAR, read_year
 
-# ---------------------------------------------------------------- sections
-
 SECTION_NAMES = {
     "overview": "사업개요",
     "officers": "사업 담당자",

@@ -11,7 +11,7 @@ class NotADocument(ValueError):
     """The input is not (the text of) a program description; the message says why."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"not a program description: {reason}")
+        super().__init__(f"사업설명서가 아닙니다: {reason}")
 
 
 # ---------------------------------------------------------------- decoding
@@ -24,11 +24,11 @@ def decode(data: bytes) -> str:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_as(data, "utf-16")
     elif b"\x00" in data:
-        raise NotADocument("binary data (NUL bytes), not text")
+        raise NotADocument("텍스트가 아닌 이진 자료 (NUL 바이트)")
     else:
         text = _decode_as(data, "utf-8", "cp949")
     if _looks_binary(text):
-        raise NotADocument("binary data (control characters), not text")
+        raise NotADocument("텍스트가 아닌 이진 자료 (제어 문자)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -38,7 +38,7 @@ def _decode_as(data: bytes, *encodings: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise NotADocument(f"the bytes are not {' or '.join(encodings)} text")
+    raise NotADocument(f"{' 또는 '.join(encodings)} 텍스트가 아님")
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -131,18 +131,34 @@ def says_none(lines: Sequence[Line]) -> bool:
 
 
 class Notes:
-    """The warnings: what could not be read cleanly, by section and source line."""
+    """The warnings: what reading could not do cleanly and what it did instead, in Korean,
+    by section and source line (`산출근거 42행: …`, `결산 2020 (137행): …`)."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
 
     def add(self, where: str, line: int | None, message: str) -> None:
-        at = f" (line {line})" if line else ""
+        if line is None:
+            at = ""
+        elif where[-1:].isdigit():  # `결산 2020`: brackets keep the line apart from the year
+            at = f" ({line}행)"
+        else:
+            at = f" {line}행"
         self.messages.append(f"{where}{at}: {message}")
 
 
-def won(value: int) -> str:
-    return f"{value:,}".replace("-", "△")
+def subject(word: str) -> str:
+    """`word` with the subject particle its last syllable takes: `예산현액이`, `회계가`."""
+    syllables = [char for char in word if "가" <= char <= "힣"]
+    if not syllables:
+        return f"{word}이(가)"
+    has_final = (ord(syllables[-1]) - ord("가")) % 28 != 0
+    return f"{word}{'이' if has_final else '가'}"
+
+
+def ignored(text: str, why: str = "읽지 못한") -> str:
+    """The warning for a line that reading skipped: `읽지 못한 '…' 줄을 건너뜀`."""
+    return f"{why} {text!r} 줄을 건너뜀"
 
 
 BULLET = r"(?:○|◦|◯|●|•|ㅇ|\\circ\b|[oO0](?=\s))"

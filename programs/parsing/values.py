@@ -1,13 +1,11 @@
 """Values as the documents print them: numbers, money with its 국비 part, years, dates, ranges."""
 
+import calendar
 import re
 from datetime import date
 from typing import NamedTuple
 
 from .text import compact
-
-# ---------------------------------------------------------------- numbers, dates
-
 
 _DASHES = frozenset("-－–—‐_")
 _NUMBER_RE = re.compile(r"(?P<sign>[△▲-])?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)")
@@ -127,7 +125,15 @@ def read_range(text: str, year: int | None = None) -> tuple[str | None, str | No
     return _iso(start), _iso(end)
 
 
-def as_date(iso: str | None) -> date | None:
-    if iso is None or len(iso) != 10:
-        return None
-    return date.fromisoformat(iso)
+def first_day(iso: str) -> date:
+    """The day of `YYYY-MM-DD`, or the first day of the month `YYYY-MM`."""
+    return date.fromisoformat(iso if len(iso) == 10 else f"{iso}-01")
+
+
+def last_day(iso: str) -> date:
+    """The day of `YYYY-MM-DD`, or the last day of the month `YYYY-MM`: a term that ends in
+    a month runs to its end."""
+    if len(iso) == 10:
+        return date.fromisoformat(iso)
+    year, month = int(iso[:4]), int(iso[5:7])
+    return date(year, month, calendar.monthrange(year, month)[1])
