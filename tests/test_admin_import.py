@@ -54,7 +54,7 @@ def test_the_preview_says_when_a_stored_year_is_replaced(admin_client, stored_sa
 
 def test_a_file_that_is_not_a_document_is_refused_with_its_name(admin_client):
     page = upload(admin_client, "memo.txt", "회의록\n참석자: 홍길동\n".encode()).content.decode()
-    assert "memo.txt: not a program description" in page
+    assert "memo.txt: 사업설명서가 아닙니다" in page
     assert ProgramYear.objects.count() == 0
 
 

@@ -72,5 +72,5 @@ def test_a_text_that_is_not_a_program_description_is_refused(tmp_path, capsys):
     path.write_text("2024년 제3차 운영위원회 회의록\n참석: 12명\n", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("import_documents", str(path))
-    assert f"{path}: not a program description" in capsys.readouterr().err
+    assert f"{path}: 사업설명서가 아닙니다" in capsys.readouterr().err
     assert ProgramYear.objects.count() == 0

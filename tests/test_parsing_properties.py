@@ -32,12 +32,12 @@ def check(text: str) -> None:
     try:
         document = parse_document(text)
     except NotADocument as error:
-        assert str(error).startswith("not a program description: ")
+        assert str(error).startswith("사업설명서가 아닙니다: ")
         return
     assert set(document) == KEYS
     assert all(isinstance(warning, str) for warning in document["warnings"])
     # A section that raised would be reported as unreadable: none may.
-    assert not [w for w in document["warnings"] if "could not be read (" in w]
+    assert not [w for w in document["warnings"] if "읽는 중 오류가 나서" in w]
     json.dumps(document, ensure_ascii=False)
 
 

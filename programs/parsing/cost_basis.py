@@ -1,0 +1,250 @@
+"""산출근거: the line items, nested by bullet, grouped into the categories of 예산 총괄."""
+
+import re
+
+from .. import arithmetic
+from ..formatting import amount
+from .sections import SECTION_NAMES
+from .text import BULLET, Line, Notes, compact, has_words, ignored, is_label, joined, says_none
+from .values import YEAR, read_number, read_year
+
+
+class _Item:
+    """A line item of 산출근거: `○` level 1, `-` level 2, `·` level 3."""
+
+    def __init__(self, level: int, text: str, line: int) -> None:
+        self.level = level
+        self.text = text
+        self.first_line = line
+        self.last_line = line
+        self.children: list[_Item] = []
+        self.name = ""
+        self.amount_won: int | None = None
+
+    @property
+    def end_line(self) -> int:
+        return max([self.last_line, *(child.end_line for child in self.children)])
+
+    def json(self) -> dict:
+        return {
+            "name": self.name,
+            "amount_won": self.amount_won,
+            "children": [child.json() for child in self.children],
+        }
+
+
+_ITEM_RE = re.compile(rf"(?:(?P<l1>{BULLET})|(?P<l2>[-－–—‐])|(?P<l3>[·ㆍ∙‧]))\s*(?P<body>\S.*)")
+# Figures are bounded ({1,6} groups, 15 digits) so long runs of digits cannot make these
+# searches quadratic.
+_ITEM_AMOUNT_RE = re.compile(
+    r"(?P<name>.*?)\s*(?P<amount>[△-]?(?:\d{1,3}(?:,\d{3}){1,6}|\d{1,15}))\s*원?"
+)
+_THOUSANDS_TAIL_RE = re.compile(r"(?P<amount>[△-]?[\d,]{1,20})\s*천\s*원$")
+_FORMULA_RE = re.compile(r"\s*[:：]?\s*[\d,.]{1,20}\s*[가-힣%]{0,4}\s*[×xX*]")
+_COST_HEADER_RE = re.compile(r"과목|예산\s*내역")
+_COST_YEAR_RE = re.compile(rf"({YEAR})\s*년\s*도?\s*예산\s*내역")
+
+
+def cost_basis_year(lines: list[Line]) -> int | None:
+    """The year of the header `과목구분 | 2024년 예산내역`."""
+    for line in lines[:3]:
+        match = _COST_YEAR_RE.search(line.text)
+        if match:
+            return read_year(match[1])
+    return None
+
+
+def parse_cost_basis(lines: list[Line], notes: Notes, summary: list[dict]) -> list[dict]:
+    items, labels = _read_items(lines, notes)
+    for item in items:
+        _read_item(item, notes)
+    tops = _nest(items, notes)
+    for item in tops:
+        _fill_from_children(item, notes)
+    if not tops:
+        if not says_none(lines):
+            notes.add(SECTION_NAMES["cost_basis"], None, "항목이 없음")
+        return []
+    categories = [(row["category"], row["current"]) for row in summary]
+    anchors = _label_anchors(labels, [name for name, _ in categories])
+    if not categories:  # no 예산 총괄 to add up to: the printed labels are all there is
+        categories = [(name, None) for _, name in anchors]
+        notes.add(SECTION_NAMES["cost_basis"], None, "예산 총괄이 없어 과목 표시대로 묶음")
+    if not categories:
+        notes.add(SECTION_NAMES["cost_basis"], None, "과목 표시가 없어 한 묶음으로 둠")
+        return [{"category": None, "items": [item.json() for item in tops]}]
+    groups = _group_items(tops, categories, {name: line for line, name in anchors})
+    return [
+        {"category": name, "items": [item.json() for item in group]}
+        for (name, _), group in zip(categories, groups, strict=True)
+        if group
+    ]
+
+
+def _read_items(lines: list[Line], notes: Notes) -> tuple[list[_Item], list[tuple[int, str]]]:
+    """The items (text joined over wrapped lines) and the category label fragments."""
+    items: list[_Item] = []
+    labels: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        cells = line.cells
+        if index < 2 and _COST_HEADER_RE.search(line.text):
+            continue
+        start = next((i for i, cell in enumerate(cells) if _ITEM_RE.fullmatch(cell)), None)
+        label_cells = cells if start is None else cells[:start]
+        if label_cells and is_label(label_cells[0]):
+            labels.append((line.no, label_cells[0]))
+            label_cells = label_cells[1:]
+        if start is not None:
+            match = _ITEM_RE.fullmatch(cells[start])
+            level = 1 if match["l1"] else 2 if match["l2"] else 3
+            items.append(_Item(level, joined([match["body"], *cells[start + 1 :]]), line.no))
+        elif joined(label_cells) and items:  # a wrapped item
+            items[-1].text = joined([items[-1].text, *label_cells])
+            items[-1].last_line = line.no
+        elif has_words(joined(label_cells)):
+            notes.add(SECTION_NAMES["cost_basis"], line.no, ignored(line.text))
+    return items, labels
+
+
+def _read_item(item: _Item, notes: Notes) -> None:
+    """Name and amount of `○ name 654,000,000원 = 654,000천원`.
+
+    The 원 figure may be a formula (`40,000원 × 300명`) or missing, and the `=` figure too;
+    the 원 figure is the amount, else the 천원 figure in 원.
+    """
+    thousands = None  # the `= 654,000천원` figure
+    text, equals, right = item.text.rpartition("=")
+    if equals:
+        thousands = read_number(right.replace("천원", "").strip())
+    else:
+        text = item.text
+        tail = _THOUSANDS_TAIL_RE.search(text)
+        if tail:
+            thousands = read_number(tail["amount"])
+            text = text[: tail.start()]
+    formula = _FORMULA_RE.search(text)
+    figure = None if formula else _ITEM_AMOUNT_RE.fullmatch(text.strip())
+    if figure and figure["name"].strip(" :"):
+        item.name = figure["name"].strip(" :")
+        item.amount_won = read_number(figure["amount"])
+    else:
+        item.name = (text[: formula.start()] if formula else text).strip(" :")
+        if thousands is not None:
+            item.amount_won = thousands * 1000
+    if item.amount_won is None or thousands is None:
+        return
+    if not arithmetic.adds_up_won(item.amount_won, 1, thousands * 1000):
+        notes.add(
+            SECTION_NAMES["cost_basis"],
+            item.first_line,
+            f"{item.name!r}: {amount(item.amount_won)}원과 {amount(thousands)}천원이 달라"
+            " 원 금액을 씀",
+        )
+
+
+def _nest(items: list[_Item], notes: Notes) -> list[_Item]:
+    """Hang each `-` item under the `○` item above it (and `·` under `-`)."""
+    tops: list[_Item] = []
+    stack: list[_Item] = []
+    for item in items:
+        while stack and stack[-1].level >= item.level:
+            stack.pop()
+        if stack:
+            stack[-1].children.append(item)
+        else:
+            if item.level > 1:
+                notes.add(
+                    SECTION_NAMES["cost_basis"],
+                    item.first_line,
+                    f"세부 항목 {item.name!r} 위에 ○ 항목이 없어 ○ 항목으로 둠",
+                )
+            tops.append(item)
+        stack.append(item)
+    return tops
+
+
+def _fill_from_children(item: _Item, notes: Notes) -> None:
+    """A blank amount of an item whose sub-items all have one is their sum."""
+    for child in item.children:
+        _fill_from_children(child, notes)
+    if item.amount_won is not None:
+        return
+    where = SECTION_NAMES["cost_basis"]
+    total = arithmetic.total(child.amount_won for child in item.children)
+    if total is None:
+        notes.add(where, item.first_line, f"{item.name!r} 금액을 읽지 못해 비워 둠")
+    else:
+        item.amount_won = total
+        message = f"{item.name!r} 금액이 비어 있어 세부 항목의 합 {amount(total)}원으로 채움"
+        notes.add(where, item.first_line, message)
+
+
+def _group_items(
+    items: list[_Item], categories: list[tuple[str | None, int | None]], anchors: dict
+) -> list[list[_Item]]:
+    """Split the items, in order, into one run per category of 예산 총괄.
+
+    The printed category labels drift (onto a middle row, over two lines), so the sums decide:
+    the split makes as many runs as possible add up to their category's amount. Among equal
+    splits, the one with each category's label inside its run, nearest its middle, wins.
+    """
+    n = len(items)
+    totals, unreadable = _prefix_totals(items)
+    firsts = [item.first_line for item in items]
+    ends = [item.end_line for item in items]
+    # best[j][k]: (score, start of the last run) for items[:k] split among categories[:j]
+    best: list[list[tuple[float, int] | None]] = [[None] * (n + 1) for _ in categories]
+    best.insert(0, [(0.0, 0)] + [None] * n)
+    for j, (name, current) in enumerate(categories):
+        current_won = None if current is None else current * 1000
+        anchor = anchors.get(name)
+        row, following = best[j], best[j + 1]
+        for i in range(n + 1):
+            if row[i] is None:
+                continue
+            for k in range(i, n + 1):
+                total = totals[k] - totals[i] if unreadable[k] == unreadable[i] else None
+                adds_up = arithmetic.adds_up_won(total, k - i, current_won)
+                score = row[i][0] + (10.0 if adds_up else 0.0)
+                if anchor is not None and k > i and firsts[i] <= anchor <= ends[k - 1]:
+                    score += 1.0 - abs(anchor - (firsts[i] + ends[k - 1]) / 2) / 100
+                if following[k] is None or score > following[k][0]:
+                    following[k] = (score, i)
+    runs: list[list[_Item]] = []
+    k = n
+    for j in range(len(categories), 0, -1):
+        i = best[j][k][1]
+        runs.append(items[i:k])
+        k = i
+    return runs[::-1]
+
+
+def _prefix_totals(items: list[_Item]) -> tuple[list[int], list[int]]:
+    """Running totals of the items' 원 amounts, and of how many were unreadable."""
+    totals, unreadable = [0], [0]
+    for item in items:
+        totals.append(totals[-1] + (item.amount_won or 0))
+        unreadable.append(unreadable[-1] + (item.amount_won is None))
+    return totals, unreadable
+
+
+def _label_anchors(
+    labels: list[tuple[int, str]], categories: list[str | None]
+) -> list[tuple[float, str]]:
+    """(mid line, name) of each label, joining one wrapped over lines (`자치단체경상보조` `금`).
+
+    Fragments on consecutive lines are one label unless the first already names a category.
+    """
+    names = {compact(category): category for category in categories if category}
+    runs: list[list[tuple[int, str]]] = []
+    for no, text in labels:
+        run = runs[-1] if runs else None
+        if run and no == run[-1][0] + 1 and compact(joined(t for _, t in run)) not in names:
+            run.append((no, text))
+        else:
+            runs.append([(no, text)])
+    anchors = []
+    for run in runs:
+        name = compact("".join(text for _, text in run))
+        anchors.append(((run[0][0] + run[-1][0]) / 2, names.get(name, name)))
+    return anchors

@@ -1,0 +1,89 @@
+"""추진경위: dated events, and the consignment contracts among them."""
+
+import re
+from typing import NamedTuple
+
+from .. import arithmetic
+from .sections import SECTION_NAMES
+from .text import BULLET, Line, Notes, has_words, ignored, joined, says_none, squash, strip_bullet
+from .values import YEAR, first_day, last_day, read_range
+
+_DATE = rf"{YEAR}\s*[./년-]\s*\d{{1,2}}(?:\s*[./월-]\s*\d{{1,2}})?\s*[.일월]?"
+_END_DATE = rf"(?:{YEAR}\s*[./년-]\s*)?\d{{1,2}}(?:\s*[./월-]\s*\d{{1,2}})?\s*[.일월]?"
+_EVENT_RE = re.compile(
+    rf"(?:{BULLET}\s*)?(?P<date>{_DATE}(?:\s*[~∼〜～]\s*{_END_DATE})?)(?:\s+(?P<text>.*))?"
+)
+_CONTRACT_WORD_RE = re.compile(r"협약|계약")
+_TERM_RE = re.compile(r"\((?P<inner>[^()]*)\)")
+_TERM_SPAN_RE = re.compile(rf"{_DATE}\s*[~∼〜～]\s*{_END_DATE}")
+_TERM_YEARS_RE = re.compile(r"(?<![\d.'])(\d{1,2})\s*년(?!\s*\d)")
+
+
+class _Event(NamedTuple):
+    line: int
+    date: str | None
+    end_date: str | None
+    text: str
+
+    @property
+    def json(self) -> dict:
+        return {"date": self.date, "end_date": self.end_date, "text": self.text}
+
+
+def parse_history(lines: list[Line], notes: Notes) -> list[_Event]:
+    events: list[_Event] = []
+    where = SECTION_NAMES["history"]
+    for line in lines:
+        text = joined(line.cells)
+        match = _EVENT_RE.fullmatch(text)
+        if match and not (events and _unclosed(events[-1].text)):
+            dates = read_range(match["date"])
+            if dates is None:
+                notes.add(where, line.no, f"날짜를 읽지 못해 비워 둠 ({match['date']!r})")
+            start, end = dates or (None, None)
+            events.append(_Event(line.no, start, end, squash(match["text"] or "")))
+        elif events and has_words(text):
+            last = events[-1]
+            events[-1] = last._replace(text=squash(f"{last.text} {strip_bullet(text)}"))
+        elif has_words(text) and not says_none([line]):
+            notes.add(where, line.no, ignored(text, "날짜가 없는"))
+    for event in events:
+        if not event.text:
+            notes.add(where, event.line, "날짜만 있고 내용이 없음")
+    return events
+
+
+def _unclosed(text: str) -> bool:
+    return text.count("(") > text.count(")")
+
+
+def read_contracts(events: list[_Event], notes: Notes) -> list[dict]:
+    """The events that sign a consignment contract with a term (`협약체결(3년, …~…)`)."""
+    contracts = []
+    where = SECTION_NAMES["history"]
+    for event in events:
+        if not _CONTRACT_WORD_RE.search(event.text):
+            continue
+        # The term is usually in brackets, `(3년, 2018.1.23~2021.1.22)`, but may stand free.
+        span = _TERM_SPAN_RE.search(event.text)
+        bracketed = " ".join(term["inner"] for term in _TERM_RE.finditer(event.text))
+        years = _TERM_YEARS_RE.search(bracketed)
+        if span is None:
+            if years:
+                notes.add(where, event.line, "계약 기간에 날짜가 없어 계약 목록에서 뺌")
+            continue
+        dates = read_range(span[0])
+        if dates is None or dates[1] is None:
+            notes.add(where, event.line, f"계약 기간을 읽지 못해 계약 목록에서 뺌 ({span[0]!r})")
+            continue
+        contracts.append(
+            {
+                "signed": event.date,
+                "start": dates[0],
+                "end": dates[1],
+                "term_years": int(years[1])
+                if years
+                else arithmetic.term_years(first_day(dates[0]), last_day(dates[1])),
+            }
+        )
+    return contracts

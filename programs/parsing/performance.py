@@ -1,0 +1,50 @@
+"""추진실적 by year and category, and 기대효과 as a list."""
+
+import re
+
+from .sections import SECTION_NAMES
+from .text import Line, Notes, bulleted, has_words, ignored, joined, says_none, squash, strip_bullet
+from .values import YEAR, read_year
+
+
+def parse_list(lines: list[Line], notes: Notes) -> list[str]:
+    if says_none(lines):
+        return []
+    return [text for _, text in bulleted(lines)]
+
+
+# A row's year: `2021년도`, `'22년` (text may follow in the same cell), or a bare `2021` cell.
+_PERF_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*(?:년\s*도?\s*(?:실적)?\s*[:：]?|(?=\t|$))")
+_PERF_SPLIT_RE = re.compile(r"(?:^|\s)(?:○|◦|◯|●|•|ㅇ|\\circ)\s*")
+_PERF_CATEGORY_RE = re.compile(r"(?P<category>[^:：\d,()]{1,15}?)\s*[:：]\s*(?P<text>.+)")
+
+
+def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
+    where = SECTION_NAMES["performance"]
+    years: list[tuple[int, int, list[str]]] = []  # (line, year, texts)
+    for line in lines:
+        year = _PERF_YEAR_RE.match(line.text)
+        if year:
+            cells = line.text[year.end() :].split("\t")
+            years.append((line.no, read_year(year["year"]), [_bullet_line(c) for c in cells]))
+        elif years:
+            years[-1][2].append(_bullet_line(joined(line.cells)))
+        elif has_words(line.text) and not says_none([line]):
+            notes.add(where, line.no, ignored(line.text, "연도가 없는"))
+    records = []
+    for no, year, texts in years:
+        entries = [squash(part) for part in _PERF_SPLIT_RE.split(joined(texts))]
+        entries = [entry for entry in entries if entry]
+        if not entries:
+            notes.add(where, no, f"{year}년: 실적 내용이 없음")
+        for entry in entries:
+            match = _PERF_CATEGORY_RE.fullmatch(entry)
+            category, text = (match["category"].strip(), match["text"]) if match else (None, entry)
+            records.append({"year": year, "category": category, "text": text.strip()})
+    return records
+
+
+def _bullet_line(text: str) -> str:
+    """A line's own bullet as `○` (`0 교육 : …` → `○ 교육 : …`) so entries split on it."""
+    stripped = strip_bullet(text)
+    return f"○ {stripped}" if stripped != text.strip() else text

@@ -1,0 +1,74 @@
+"""최근 3년 결산: one row per year, its columns named by the header."""
+
+import re
+
+from .. import arithmetic
+from ..arithmetic import SETTLEMENT_COLUMNS, SETTLEMENT_LABELS
+from ..formatting import amount
+from .placement import place, settlement_score_in
+from .sections import SECTION_NAMES
+from .text import NONE_RE, Line, Notes, compact, has_words, ignored, subject, trim
+from .values import YEAR, read_money, read_year
+
+_SETTLEMENT_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*년?\s*도?")
+
+
+def parse_settlements(lines: list[Line], notes: Notes) -> list[dict]:
+    order = list(SETTLEMENT_COLUMNS)
+    rows = []
+    for line in lines:
+        names = [compact(cell) for cell in line.cells]
+        known = [key for key, name in SETTLEMENT_LABELS.items() if name in names]
+        if len(known) >= 4:  # the header (repeated after a page break)
+            order = [_column_key(name, i) for i, name in enumerate(names[1:])]
+            continue
+        year = _SETTLEMENT_YEAR_RE.fullmatch(line.cells[0])
+        if year:
+            rows.append(_settlement_row(line, read_year(year["year"]), order, notes))
+        elif has_words(line.text) and not NONE_RE.search(line.text):
+            notes.add(SECTION_NAMES["settlements"], line.no, ignored(line.text))
+    return rows
+
+
+def _column_key(name: str, index: int) -> str:
+    """The column of a header cell; one misprinted keeps its usual place."""
+    known = next((key for key, label in SETTLEMENT_LABELS.items() if label == name), None)
+    if known:
+        return known
+    return SETTLEMENT_COLUMNS[index] if index < len(SETTLEMENT_COLUMNS) else f"?{index}"
+
+
+def _settlement_row(line: Line, year: int, order: list[str], notes: Notes) -> dict:
+    where = f"{SECTION_NAMES['settlements']} {year}"
+    cells = line.cells[1:]
+    if len(cells) > len(order):
+        cells = trim(cells)
+    printed = [money if money.printed else None for money in map(read_money, cells)]
+    placed = place(printed, len(order), settlement_score_in(order))
+    if placed is None:
+        notes.add(where, line.no, f"{len(cells)}칸: 어느 칸이 어느 열인지 알 수 없어 비워 둠")
+        placed = [None] * len(order)
+    elif len(cells) != len(order):
+        message = f"{len(order)}열에 {len(cells)}칸: 빈 칸의 자리를 항등식으로 정함"
+        notes.add(where, line.no, message)
+    by_key = dict(zip(order, placed, strict=True))
+    row: dict = {"year": year}
+    national: dict = {}
+    blanks = []
+    for key, name in SETTLEMENT_LABELS.items():
+        money = by_key.get(key)
+        row[key] = money.amount if money else None
+        national[key] = money.national if money else None
+        if money is None:
+            blanks.append(key)
+        elif money.amount is None:
+            notes.add(where, line.no, f"{name} 칸을 읽지 못해 비워 둠 ({money.text!r})")
+        elif money.national is None:
+            notes.add(where, line.no, f"{name}의 국비가 인쇄되어 있지 않아 비워 둠")
+    row["national"] = national
+    completed = arithmetic.completed_settlement(row)
+    for key in blanks:
+        implied = completed[key]
+        hint = f" (항등식으로 {amount(implied)})" if implied is not None else ""
+        notes.add(where, line.no, f"{subject(SETTLEMENT_LABELS[key])} 비어 있음{hint}")
+    return row

@@ -1,0 +1,182 @@
+"""The text of a document: decoding, lines and cells, cleaning, and the warnings."""
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+
+class NotADocument(ValueError):
+    """The input is not (the text of) a program description; the message says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"사업설명서가 아닙니다: {reason}")
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decode(data: bytes) -> str:
+    """The text of a document file: UTF-8 (with or without BOM), else CP949/EUC-KR."""
+    if data.startswith(codecs.BOM_UTF8):
+        text = _decode_as(data[len(codecs.BOM_UTF8) :], "utf-8")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _decode_as(data, "utf-16")
+    elif b"\x00" in data:
+        raise NotADocument("텍스트가 아닌 이진 자료 (NUL 바이트)")
+    else:
+        text = _decode_as(data, "utf-8", "cp949")
+    if _looks_binary(text):
+        raise NotADocument("텍스트가 아닌 이진 자료 (제어 문자)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_as(data: bytes, *encodings: str) -> str:
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise NotADocument(f"{' 또는 '.join(encodings)} 텍스트가 아님")
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _looks_binary(text: str) -> bool:
+    # PDF extraction leaves the odd stray control character; binary data is full of them.
+    return len(_CONTROL_RE.findall(text)) > max(2, len(text) // 100)
+
+
+# ---------------------------------------------------------------- lines and cells
+
+
+class Line(NamedTuple):
+    no: int  # 1-based line number in the source, for warnings
+    text: str
+    cells: list[str]  # TAB-separated table cells, stripped
+    compact: str  # the text without whitespace: extraction spaces words unevenly
+
+
+# Spaces of other widths become plain spaces; zero-width characters and form feeds (page
+# breaks, which editors do not count as line breaks) disappear. Regular expressions, not
+# str.translate: that looks up every character of a Korean text in its table, nine times slower.
+_WIDE_SPACE_RE = re.compile("[\u00a0\u2002\u2003\u2009\u3000]")
+_INVISIBLE_RE = re.compile("[\u200b\ufeff\f\v]")
+# Page numbers (`- 118 -`) and unit notes (`(단위 : 천원, %)`), compared without spaces.
+_NOISE_LINE_RE = re.compile(r"[-–—]\d{1,4}[-–—]|\((?:단위|금액단위)[:：][^()]*\)")
+_WS_RE = re.compile(r"\s+")
+
+
+def split_lines(text: str) -> list[Line]:
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE_RE.sub("", _WIDE_SPACE_RE.sub(" ", text))
+    lines = []
+    for no, raw in enumerate(text.split("\n"), 1):
+        # Leading TABs stay: they are the blank cells that place the others in their columns.
+        kept = raw.rstrip().lstrip(" ")
+        if not kept:
+            continue
+        squeezed = compact(kept)
+        if _NOISE_LINE_RE.fullmatch(squeezed):
+            continue
+        lines.append(Line(no, kept, [cell.strip() for cell in kept.split("\t")], squeezed))
+    return lines
+
+
+def compact(text: str) -> str:
+    return _WS_RE.sub("", text)
+
+
+def squash(text: str) -> str:
+    return _WS_RE.sub(" ", text).strip()
+
+
+def joined(cells: Iterable[str]) -> str:
+    return squash(" ".join(cell for cell in cells if cell))
+
+
+def trim(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+# A category label (or a piece of one wrapped over lines): words, no figures.
+_LABEL_RE = re.compile(r"[^\d=~]{0,30}[가-힣月][^\d=~]{0,30}")
+
+
+def is_label(text: str) -> bool:
+    return bool(_LABEL_RE.fullmatch(text))
+
+
+_WORD_RE = re.compile(r"[가-힣A-Za-z]{2}")
+
+
+def has_words(text: str) -> bool:
+    """Whether a stray line holds words (worth a warning) or only digits and symbols."""
+    return bool(_WORD_RE.search(text))
+
+
+NONE_RE = re.compile(r"해당\s*(?:사항)?\s*없음|^없음$")
+
+
+def says_none(lines: Sequence[Line]) -> bool:
+    return any(NONE_RE.search(line.text) for line in lines)
+
+
+# ---------------------------------------------------------------- warnings
+
+
+class Notes:
+    """The warnings: what reading could not do cleanly and what it did instead, in Korean,
+    by section and source line (`산출근거 42행: …`, `결산 2020 (137행): …`)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, where: str, line: int | None, message: str) -> None:
+        if line is None:
+            at = ""
+        elif where[-1:].isdigit():  # `결산 2020`: brackets keep the line apart from the year
+            at = f" ({line}행)"
+        else:
+            at = f" {line}행"
+        self.messages.append(f"{where}{at}: {message}")
+
+
+def subject(word: str) -> str:
+    """`word` with the subject particle its last syllable takes: `예산현액이`, `회계가`."""
+    syllables = [char for char in word if "가" <= char <= "힣"]
+    if not syllables:
+        return f"{word}이(가)"
+    has_final = (ord(syllables[-1]) - ord("가")) % 28 != 0
+    return f"{word}{'이' if has_final else '가'}"
+
+
+def ignored(text: str, why: str = "읽지 못한") -> str:
+    """The warning for a line that reading skipped: `읽지 못한 '…' 줄을 건너뜀`."""
+    return f"{why} {text!r} 줄을 건너뜀"
+
+
+BULLET = r"(?:○|◦|◯|●|•|ㅇ|\\circ\b|[oO0](?=\s))"
+_BULLET_RE = re.compile(rf"^(?:{BULLET}|[-－–—‐·ㆍ∙‧*※①②③④⑤⑥⑦⑧⑨⑩])\s*")
+
+
+def strip_bullet(text: str) -> str:
+    return _BULLET_RE.sub("", text, count=1).strip()
+
+
+def bulleted(lines: list[Line]) -> list[tuple[int, str]]:
+    """List entries: a bulleted line starts one, an unbulleted line continues the last."""
+    entries: list[tuple[int, str]] = []
+    for line in lines:
+        text = joined(line.cells)
+        body = strip_bullet(text)
+        if body != text or not entries:
+            entries.append((line.no, body))
+        else:
+            entries[-1] = (entries[-1][0], squash(f"{entries[-1][1]} {text}"))
+    return [(no, text) for no, text in entries if text]
