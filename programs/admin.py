@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_views, formatting, locking, roles, store
+from . import admin_views, arithmetic, formatting, locking, roles, store
 from .checks import check_document
 from .documents import export_document, stored_document
 from .models import (
@@ -153,7 +153,7 @@ class CostItemInline(SectionInline):
     def amount_thousands(self, item: CostItem) -> str:
         if item.amount_won is None:
             return ""
-        return formatting.amount(-(-item.amount_won // 1000))
+        return formatting.amount(arithmetic.thousands(item.amount_won))
 
 
 class LegalBasisInline(SectionInline):
