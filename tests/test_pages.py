@@ -117,16 +117,16 @@ def test_overview_totals_of_2024(user_client, stored_samples):
     assert "사업 수 2" in body
     assert "예산액 합계(B) 5,103,716 천원" in body
     assert "2023년 예산액 합계(A) 4,694,971 천원" in body
-    assert "전년 대비 증감(B−A) 408,745 천원 (8.7%)" in body
+    assert "전년 대비 증감(B−A) 408,745 천원 (9%)" in body
 
 
 def test_overview_totals_by_bureau_and_category(user_client, stored_samples):
     html = page(user_client, reverse("programs:overview") + "?year=2024")
     body = text(html)
-    assert "노동공정상생정책관 1 2,996,971 3,296,216 299,245 10.0" in body
-    assert "공정경제담당관 1 2,996,971 3,296,216 299,245 10.0" in body
-    assert "시설비 1 130,000 65,000 △65,000 △50.0" in body
-    assert "행사운영비 1 180,000 165,000 △15,000 △8.3" in body
+    assert "노동공정상생정책관 1 2,996,971 3,296,216 299,245 10" in body
+    assert "공정경제담당관 1 2,996,971 3,296,216 299,245 10" in body
+    assert "시설비 1 130,000 65,000 △65,000 △50" in body
+    assert "행사운영비 1 180,000 165,000 △15,000 △8" in body
     bureaus = chart_data(html, "bureau-chart-data")
     assert bureaus["labels"] == ["노동공정상생정책관", "푸른도시여가국"]
     assert bureaus["current"] == [3296216, 1807500]
@@ -138,8 +138,8 @@ def test_overview_totals_by_bureau_and_category(user_client, stored_samples):
 def test_overview_lists_increases_rates_and_ending_contracts(user_client, stored_samples):
     body = text(page(user_client, reverse("programs:overview") + "?year=2024"))
     increases = body.split("증가가 큰 사업", 1)[1].split("감소가 큰 사업", 1)[0]
-    assert "사회적경제지원센터 운영 공정경제담당관 3,296,216 299,245 10.0" in increases
-    assert "도시농업 활성화 지원 도시농업과 1,807,500 109,500 6.4" in increases
+    assert "사회적경제지원센터 운영 공정경제담당관 3,296,216 299,245 10" in increases
+    assert "도시농업 활성화 지원 도시농업과 1,807,500 109,500 6" in increases
     assert "예산이 줄어든 사업이 없습니다." in body
     # 2022 settlements: 4,291,758 / 4,822,583 and 1,672,880 / 1,700,000, lowest first
     assert re.search(r"2022년 결산 집행률이 낮은 사업 .* 4,822,583 4,291,758 89\.0 .* 98\.4", body)
@@ -211,11 +211,11 @@ def test_list_row_has_every_column(user_client, stored_samples):
     body = text(page(user_client, reverse("programs:list") + "?year=2024"))
     assert (
         "2024 사회적경제지원센터 운영 노동공정상생정책관 공정경제담당관 일반회계"
-        " 2,996,971 3,296,216 299,245 10.0 89.0 (2022) 2024.1.22"
+        " 2,996,971 3,296,216 299,245 10 89.0 (2022) 2024.1.22"
     ) in body
     assert (
         "도시농업 활성화 지원 푸른도시여가국 도시농업과 일반회계"
-        " 1,698,000 1,807,500 109,500 6.4 98.4 (2022) —"
+        " 1,698,000 1,807,500 109,500 6 98.4 (2022) —"
     ) in body
 
 
@@ -309,7 +309,7 @@ def test_csv_download_has_the_filtered_sorted_rows(user_client, stored_samples):
             "2996971",
             "3296216",
             "299245",
-            "10.0",
+            "10",
             "89.0",
             "2022",
             "2024-01-22",
@@ -323,7 +323,7 @@ def test_csv_download_has_the_filtered_sorted_rows(user_client, stored_samples):
             "1698000",
             "1807500",
             "109500",
-            "6.4",
+            "6",
             "98.4",
             "2022",
             "",
@@ -397,11 +397,11 @@ def test_program_page_shows_the_sections_in_document_order(user_client, stored_s
 def test_program_page_figures(user_client, stored_samples):
     body = text(page(user_client, detail_url("사회적경제지원센터 운영")))
     assert "예산액(B) 3,296,216 천원" in body
-    assert "전년 대비 299,245 천원 (10.0%)" in body
+    assert "전년 대비 299,245 천원 (10%)" in body
     assert "2022년 집행률 89.0 %" in body
     assert "마지막 협약 종료 2024.1.22 (1,040일 전)" in body
-    assert "시설비 130,000 65,000 △65,000 △50.0" in body
-    assert "계 2,996,971 3,296,216 299,245 10.0" in body
+    assert "시설비 130,000 65,000 △65,000 △50" in body
+    assert "계 2,996,971 3,296,216 299,245 10" in body
     assert "사회적경제지원센터 사업비 1,389,744,000" in body
     assert "- 민간판로 확대 350,000,000" in body
     assert "2020 8,512,856 0 30,000 8,542,856* 8,487,514 55,342 99.4" in body
@@ -453,7 +453,7 @@ def test_program_page_chooses_its_year(user_client, stored_samples, sample_docum
     default = page(user_client, detail_url("사회적경제지원센터 운영"))
     assert '사회적경제지원센터 운영 <span class="year">2025년</span>' in default
     older = page(user_client, detail_url("사회적경제지원센터 운영", 2024))
-    assert "시설비 130,000 65,000 △65,000 △50.0" in text(older)
+    assert "시설비 130,000 65,000 △65,000 △50" in text(older)
     assert '<a href="?year=2025">2025</a>' in older
 
 
@@ -534,7 +534,7 @@ def test_a_new_program_page(user_client, stored_samples):
     body = text(html)
     assert "사무관리비 0 45,000 45,000 순증" in body
     assert "결산 실적이 없습니다." in body and "추진실적이 없습니다." in body
-    assert "위탁 협약 0건, 추진경위 5건." in body
+    assert "위탁 협약 0건(막대)과 추진경위(◆)." in body
     assert "2025~2027" in body
 
 

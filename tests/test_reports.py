@@ -266,13 +266,13 @@ def test_department_report_summary_and_totals(user_client, department_of_two):
     assert "노동공정상생정책관 · 공정경제담당관 · 사업 2개" in body
     summary = Tables(html).tables["summary-table"]
     assert summary[1:] == [
-        ["사회적경제 판로 지원", "500,000", "450,000", "△50,000", "△10.0", "97.4 (2021)"],
-        ["사회적경제지원센터 운영", "2,996,971", "3,296,216", "299,245", "10.0", "89.0 (2022)"],
-        ["계 (2개 사업)", "3,496,971", "3,746,216", "249,245", "7.1", ""],
+        ["사회적경제 판로 지원", "500,000", "450,000", "△50,000", "△10", "97.4 (2021)"],
+        ["사회적경제지원센터 운영", "2,996,971", "3,296,216", "299,245", "10", "89.0 (2022)"],
+        ["계 (2개 사업)", "3,496,971", "3,746,216", "249,245", "7", ""],
     ]
     # the same totals as the overview's department row
     overview = text(page(user_client, reverse("programs:overview") + "?year=2024"))
-    assert "공정경제담당관 2 3,496,971 3,746,216 249,245 7.1" in overview
+    assert "공정경제담당관 2 3,496,971 3,746,216 249,245 7" in overview
 
 
 def test_department_report_bundles_each_program_in_order(user_client, department_of_two):
