@@ -302,9 +302,19 @@ def outcomes(documents: Sequence[dict]) -> Outcomes:
     return Outcomes(years, rows, series)
 
 
-def findings(selected: dict, documents: Sequence[dict]) -> list[checks.Finding]:
+def findings(
+    kept: Sequence[str], selected: dict, documents: Sequence[dict]
+) -> list[checks.Finding]:
     """The selected document's own findings, then those across the program's years; errors
-    first, then warnings, then notes."""
-    order = list(arithmetic.SEVERITY_LABELS)
+    first, then warnings, then notes. `kept` are the error messages kept with the year when it
+    was written (`ProgramYear.check_errors`): those of a figure the stored form no longer
+    holds (a stated 증감률, say) are shown too, each once."""
     found = checks.check_document(selected) + checks.check_years(documents)
+    shown = {finding.message for finding in found}
+    found += [
+        checks.Finding("", "kept", arithmetic.ERROR, message)
+        for message in kept
+        if message not in shown
+    ]
+    order = list(arithmetic.SEVERITY_LABELS)
     return sorted(found, key=lambda finding: order.index(finding.severity))

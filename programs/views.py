@@ -165,7 +165,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     it out (the same section templates), with its years side by side and its findings."""
     report, years = _program_report(request, pk)
     program, selected = report.program, report.year
-    found = spans.findings(report.document, report.documents)
+    found = spans.findings(selected.check_errors, report.document, report.documents)
     list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
     return render(
         request,
