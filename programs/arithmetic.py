@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db.models import Case, ExpressionWrapper, F, FloatField, When
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, NullIf
 
 # ---------------------------------------------------------------- severities
@@ -78,11 +79,18 @@ def is_new(prior: int | None, current: int | None) -> bool:
     return prior == 0 and bool(current)
 
 
+def change_expression(prior: str, current: str) -> CombinedExpression:
+    """(B) − (A) in SQL, for sorting and filtering rows by their change."""
+    return F(current) - F(prior)
+
+
 def percent_change_expression(prior: str, current: str) -> Case:
     """(B−A)×100/A in SQL, for sorting; the page shows `percent_change` of the same row."""
     return Case(
         When(**{prior: 0}, then=None),
-        default=ExpressionWrapper((F(current) - F(prior)) * 100.0 / F(prior), FloatField()),
+        default=ExpressionWrapper(
+            change_expression(prior, current) * 100.0 / F(prior), FloatField()
+        ),
     )
 
 

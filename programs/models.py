@@ -7,13 +7,15 @@ the cell blank. What an identity determines (change, %, totals, execution rate) 
 never stored twice.
 """
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -121,9 +123,146 @@ class RecordedByStore(HistoricalRecords):
 
 
 class ProgramYearQuerySet(models.QuerySet):
+    """Each page's query shape. Every page runs a fixed number of queries whatever the data
+    size: totals are summed in SQL, and a document comes with its sections in one query per
+    section."""
+
+    TOP = 5  # rows in each "largest …" / "lowest …" list of the overview
+    CONTRACTS_SHOWN = 20  # contracts ending soonest shown on the overview
+
     def with_sections(self) -> "ProgramYearQuerySet":
         """Everything a whole document needs: the program and each section, one query each."""
         return self.select_related("program__department").prefetch_related(*SECTION_RELATIONS)
+
+    @staticmethod
+    def contract_window(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The 12 months in which an ending contract needs attention, as [start, end).
+
+        From today when the fiscal year is this year; otherwise the fiscal year itself, so
+        that a past or planned year shows what was (or will be) due in it.
+        """
+        start = today if year == today.year else datetime.date(year, 1, 1)
+        return start, arithmetic.add_years(start, 1)
+
+    @staticmethod
+    def _with_totals(rows: models.QuerySet) -> models.QuerySet:
+        return rows.annotate(
+            programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
+        )
+
+    @staticmethod
+    def _with_change(rows: Iterable[dict]) -> list[dict]:
+        return [row | {"change": arithmetic.change(row["prior"], row["current"])} for row in rows]
+
+    def fiscal_years(self) -> list[int]:
+        """The fiscal years that have documents, newest first (one query)."""
+        years = self.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+        return list(years.distinct())
+
+    def for_list(self) -> "ProgramYearQuerySet":
+        """Program years with their budget totals, change, last execution rate and contract end.
+
+        One row per program year. The totals, the last settlement and the contract end are kept
+        on the year (`store.set_derived`), so every column sorts in SQL without touching
+        the section tables; the page shows each figure as `arithmetic` rounds it.
+        """
+        return (
+            self.select_related("program__department")
+            .annotate(prior=F("budget_prior"), current=F("budget_current"))
+            .annotate(
+                change=arithmetic.change_expression("prior", "current"),
+                change_pct=arithmetic.percent_change_expression("prior", "current"),
+                execution_rate=arithmetic.execution_rate_expression(
+                    "settled_executed", "settled_available"
+                ),
+            )
+            .order_by("program__department__bureau", "program__department__name", "program__title")
+        )
+
+    def for_overview(self, year: int, today: datetime.date) -> dict:
+        """Everything the year overview shows. Queries: totals, bureaus, departments,
+        categories, increases, decreases, last settled year, lowest rates, contracts, and the
+        years with errors (10 in all)."""
+        years = self.filter(fiscal_year=year)
+        totals = years.aggregate(
+            programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
+        )
+        bureau = "program__department__bureau"
+        bureaus = self._with_totals(years.values(bureau).order_by()).order_by("-current", bureau)
+        departments = self._with_totals(
+            years.values(bureau, "program__department__name", "program__department_id").order_by()
+        ).order_by(bureau, "-current", "program__department__name")
+        categories = (
+            BudgetLine.objects.filter(program_year__fiscal_year=year)
+            .values("category")
+            .annotate(
+                programs=Count("program_year", distinct=True),
+                prior=Sum("prior"),
+                current=Sum("current"),
+            )
+            .order_by("-current", "category")
+        )
+        rows = years.for_list()
+        top = self.TOP
+        increases = list(rows.filter(change__gt=0).order_by("-change", "program__title")[:top])
+        decreases = list(rows.filter(change__lt=0).order_by("change", "program__title")[:top])
+
+        settlements = Settlement.objects.filter(program_year__fiscal_year=year)
+        settled_year = settlements.aggregate(last=Max("year"))["last"]
+        lowest_rates = list(
+            settlements.filter(year=settled_year)
+            .select_related("program_year__program__department")
+            .annotate(
+                rate=arithmetic.execution_rate_expression(
+                    "executed", arithmetic.available_expression()
+                )
+            )
+            .filter(rate__isnull=False)
+            .order_by("rate", "program_year__program__title")[:top]
+        )
+
+        window = self.contract_window(year, today)
+        later = Contract.objects.filter(
+            program_year=OuterRef("program_year"), end__gt=OuterRef("end")
+        )
+        ending = (
+            Contract.objects.filter(
+                program_year__fiscal_year=year, end__gte=window[0], end__lt=window[1]
+            )
+            .exclude(Exists(later))
+            .select_related("program_year__program__department")
+            .order_by("end", "program_year__program__title")
+        )
+        # A city year can end hundreds of contracts: show the soonest, count the rest.
+        shown = self.CONTRACTS_SHOWN
+        contracts_ending = list(ending[:shown])
+        count = ending.count() if len(contracts_ending) == shown else len(contracts_ending)
+
+        # Kept by store.set_derived whenever a year changes: no document is checked here.
+        findings = [
+            (program_year, program_year.check_errors)
+            for program_year in years.exclude(check_errors=[])
+            .select_related("program")
+            .order_by("program__title")
+        ]
+        return {
+            "year": year,
+            "programs": totals["programs"],
+            "prior": totals["prior"],
+            "current": totals["current"],
+            "change": arithmetic.change(totals["prior"], totals["current"]),
+            "bureaus": self._with_change(bureaus),
+            "departments": self._with_change(departments),
+            "categories": self._with_change(categories),
+            "increases": increases,
+            "decreases": decreases,
+            "settled_year": settled_year,
+            "lowest_rates": lowest_rates,
+            "contract_window": (window[0], window[1] - datetime.timedelta(days=1)),
+            "contracts_ending": contracts_ending,
+            "contracts_ending_count": count,
+            "findings": findings,
+        }
 
 
 class DocumentSnapshot(models.Model):

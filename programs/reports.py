@@ -2,21 +2,22 @@
 
 A report prints the year's program description section by section, as the official document
 orders and numbers them, with the charts of the program page. The figures that span years
-(budget trend, contract timeline) come from `queries`, as on the program page, so paper and
-screen agree. A bundle runs a fixed number of queries whatever the number of programs: its
-summary, then its years with each section in one query (`ProgramYear.with_sections`) and the
-programs' other years with the four sections the trend and timeline read; on screen its
-documents come from `programs.sheets`.
+(budget trend, contract timeline) come from `spans`; every chart's data and caption is made
+here, once, for the program page and the paper alike. A bundle runs a fixed number of
+queries whatever the number of programs: its summary, then its years with each section in
+one query (`ProgramYear.with_sections`) and the programs' other years with the four sections
+the trend and timeline read; on screen its documents come from `programs.sheets`.
 """
 
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 
-from . import formatting, queries
+from . import arithmetic, formatting, spans
+from .arithmetic import SETTLEMENT_LABELS
 from .documents import export_document, export_sections, related_name
 from .models import (
     BudgetLine,
@@ -48,21 +49,29 @@ def years_of(program_years: Sequence[ProgramYear]) -> list[int]:
 # ---------------------------------------------------------------- one program
 
 
+class SettlementCell(NamedTuple):
+    """One column of a settled year: its figure, its 국비 part, and whether the figure is
+    derived (예산현액 left blank, shown as the identity gives it)."""
+
+    value: int | None
+    national: int | None
+    derived: bool
+
+
 @dataclass
 class ProgramReport:
-    """What the printed document of one program year shows."""
+    """What the program page and the printed document of one program year show."""
 
     year: ProgramYear  # with its sections prefetched
     document: dict  # its JSON form
-    categories: list[queries.CategoryRow]
-    category_chart: dict
+    documents: list[dict]  # the JSON form of every year of the program, this one included
     cost_groups: list[tuple[str, list[CostItem]]]
     performance: list[tuple[int, list[PerformanceRecord]]]
-    trend: list[queries.TrendRow]
-    trend_chart: dict
-    timeline: queries.Timeline
-    timeline_chart: dict
+    trend: list[spans.TrendRow]
+    timeline: spans.Timeline
     printed: datetime.date
+
+    settlement_labels = SETTLEMENT_LABELS
 
     @property
     def program(self) -> Program:
@@ -77,6 +86,10 @@ class ProgramReport:
         return self.document["budget_total"]
 
     @property
+    def categories(self) -> list[BudgetLine]:
+        return list(self.year.budget_lines.all())
+
+    @property
     def schedule_total(self) -> int | None:
         """추진일정's 계 row: the sum of the steps' amounts (blank when none states one)."""
         amounts = [step.amount for step in self.year.schedule.all() if step.amount is not None]
@@ -84,7 +97,27 @@ class ProgramReport:
 
     @property
     def derived_available(self) -> bool:
-        return queries.derived_available(self.year.settlements.all())
+        return any(settlement.available_is_derived for settlement in self.year.settlements.all())
+
+    @property
+    def settlement_rows(self) -> list[tuple[Settlement, list[SettlementCell]]]:
+        """Each settlement with its columns in the document's order (`SETTLEMENT_LABELS`)."""
+        return [
+            (
+                settlement,
+                [
+                    SettlementCell(
+                        settlement.available_or_derived
+                        if key == "available"
+                        else getattr(settlement, key),
+                        getattr(settlement, f"national_{key}"),
+                        key == "available" and settlement.available_is_derived,
+                    )
+                    for key in SETTLEMENT_LABELS
+                ],
+            )
+            for settlement in self.year.settlements.all()
+        ]
 
     @property
     def has_national_settlement(self) -> bool:
@@ -99,23 +132,40 @@ class ProgramReport:
         return f"p{self.year.pk}"
 
     @property
+    def latest_settled(self) -> spans.TrendRow | None:
+        return spans.latest_settled(self.trend)
+
+    @property
+    def outcomes(self) -> spans.Outcomes:
+        return spans.outcomes(self.documents)
+
+    # ------------------------------------------------------------ charts and their captions
+
+    @property
+    def category_chart(self) -> dict:
+        year = self.fiscal_year
+        return {
+            "labels": [line.category for line in self.categories],
+            "prior": [line.prior for line in self.categories],
+            "current": [line.current for line in self.categories],
+            "prior_label": f"{year - 1}년 예산액(A)",
+            "current_label": f"{year}년 예산액(B)",
+        }
+
+    @property
     def category_caption(self) -> str:
         year = self.fiscal_year
         return f"통계목별 {year - 1}년 예산액(A)과 {year}년 예산액(B), 천원."
 
     @property
-    def timeline_caption(self) -> str:
-        parts = [f"위탁 협약 {len(self.timeline.contracts)}건(막대)과 추진경위(◆)."]
-        current = self.timeline.current
-        if current:
-            parts.append(
-                f"{self.timeline.current_name}({current.label}) "
-                f"{formatting.date(current.start)}~{formatting.date(current.end)}."
-            )
-        gaps = [contract for contract in self.timeline.contracts if contract.gap_days]
-        parts.extend(f"{contract.label}: {contract.gap_text}." for contract in gaps)
-        parts.append(f"점선은 출력일({formatting.date(self.timeline.today)}).")
-        return " ".join(parts)
+    def trend_chart(self) -> dict:
+        return {
+            "labels": [str(row.year) for row in self.trend],
+            "budget": [row.budget for row in self.trend],
+            "final_budget": [row.final_budget for row in self.trend],
+            "executed": [row.executed for row in self.trend],
+            "rate": [float(row.rate) if row.rate is not None else None for row in self.trend],
+        }
 
     @property
     def trend_caption(self) -> str:
@@ -132,8 +182,65 @@ class ProgramReport:
         return " ".join(parts)
 
     @property
-    def latest_settled(self) -> queries.TrendRow | None:
-        return queries.latest_settled(self.trend)
+    def timeline_chart(self) -> dict:
+        timeline = self.timeline
+        first = [c.start for c in timeline.contracts] + [e["day"] for e in timeline.events]
+        last = [c.end for c in timeline.contracts] + [e["day"] for e in timeline.events]
+        last.append(timeline.today)
+        current = timeline.current
+        return {
+            "contracts": [
+                {
+                    "label": contract.label,
+                    "start": _ms(contract.start),
+                    # The end day is part of the term: the bar runs to its midnight.
+                    "end": _ms(contract.end + datetime.timedelta(days=1)),
+                    "text": f"{formatting.date(contract.start)}~{formatting.date(contract.end)}",
+                    "gap": contract.gap_text,
+                    "current": contract.is_current,
+                }
+                for contract in timeline.contracts
+            ],
+            "events": [
+                {"x": _ms(event["day"]), "text": event["text"], "date": event["date_text"]}
+                for event in timeline.events
+            ],
+            "events_label": "추진경위",
+            "today": _ms(timeline.today),
+            "today_text": f"오늘 {formatting.date(timeline.today)}",
+            "current_end": (
+                {
+                    "x": _ms(current.end + datetime.timedelta(days=1)),
+                    "text": f"{timeline.current_name} 종료 {formatting.date(current.end)}",
+                }
+                if current
+                else None
+            ),
+            "min": _ms(min(first)) if first else None,
+            "max": _ms(max(last)) if last else None,
+        }
+
+    @property
+    def timeline_caption(self) -> str:
+        timeline = self.timeline
+        parts = [f"위탁 협약 {len(timeline.contracts)}건(막대)과 추진경위(◆)."]
+        current = timeline.current
+        if current:
+            parts.append(
+                f"{timeline.current_name}({current.label}) "
+                f"{formatting.date(current.start)}~{formatting.date(current.end)}."
+            )
+        gaps = [contract for contract in timeline.contracts if contract.gap_days]
+        parts.extend(f"{contract.label}: {contract.gap_text}." for contract in gaps)
+        if not gaps and len(timeline.contracts) > 1:
+            parts.append("협약은 공백이나 중복 없이 이어집니다.")
+        parts.append(f"점선은 출력일({formatting.date(timeline.today)}).")
+        return " ".join(parts)
+
+
+def _ms(day: datetime.date) -> int:
+    """Milliseconds since the epoch at midnight UTC: the timeline's linear axis."""
+    return (day - datetime.date(1970, 1, 1)).days * 86_400_000
 
 
 def _cost_groups(program_year: ProgramYear) -> list[tuple[str, list[CostItem]]]:
@@ -158,20 +265,14 @@ def program_report(
     their budget, settlements, contracts and history (`SPANNING`)."""
     document = export_document(selected)
     documents = [*others, document]
-    categories = queries.category_rows(selected)
-    trend = queries.budget_trend(documents)
-    timeline = queries.contract_timeline(documents, today)
     return ProgramReport(
         year=selected,
         document=document,
-        categories=categories,
-        category_chart=queries.category_chart(categories, selected.fiscal_year),
+        documents=documents,
         cost_groups=_cost_groups(selected),
         performance=_performance(selected),
-        trend=trend,
-        trend_chart=queries.trend_chart(trend),
-        timeline=timeline,
-        timeline_chart=timeline.chart(),
+        trend=spans.budget_trend(documents),
+        timeline=spans.contract_timeline(documents, today),
         printed=today,
     )
 
@@ -180,13 +281,13 @@ def program_report(
 
 
 @dataclass
-class GroupReport(queries.BudgetChange):
+class GroupReport:
     """A department's or bureau's programs of one year: the summary, then each document."""
 
     bureau: str
     department: str | None  # the department's name; None for a bureau's report
     year: int
-    rows: list[ProgramYear]  # `queries.for_list` rows: budget totals, change, last rate
+    rows: list[ProgramYear]  # `ProgramYear.objects.for_list` rows: totals, change, last rate
     programs: int
     prior: int | None
     current: int | None
@@ -200,10 +301,9 @@ class GroupReport(queries.BudgetChange):
     def is_bureau(self) -> bool:
         return self.department is None
 
-
-def execution_rate(row: ProgramYear) -> Decimal | None:
-    """The last settled year's 집행률 of a `queries.for_list` row, as the list rounds it."""
-    return queries.rate(row.settled_executed, row.settled_available)
+    @property
+    def change(self) -> int | None:
+        return arithmetic.change(self.prior, self.current)
 
 
 def group_years(scope: Q) -> list[int]:
@@ -216,7 +316,7 @@ def group_report(
     bureau: str, department: str | None, scope: Q, year: int, today: datetime.date
 ) -> GroupReport:
     """The summary of `year` for the programs in `scope`. Queries: the rows and the totals (2)."""
-    rows = list(queries.for_list().filter(scope, fiscal_year=year))
+    rows = list(ProgramYear.objects.for_list().filter(scope, fiscal_year=year))
     totals = ProgramYear.objects.filter(scope, fiscal_year=year).aggregate(
         programs=Count("pk", distinct=True),
         prior=Sum("budget_lines__prior"),

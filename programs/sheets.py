@@ -32,9 +32,10 @@ def sheet_key(row: ProgramYear, versions: list[tuple[int, int]], today: datetime
 
 
 def bundle_sheets(scope: Q, rows: list[ProgramYear], today: datetime.date) -> list[SafeString]:
-    """The rendered document of each of `rows` (a bundle's `queries.for_list` rows of one year,
-    with program and department). Queries: the versions (1), and when any sheet is not cached,
-    those years and their programs' other years with their sections (17, `program_reports`)."""
+    """The rendered document of each of `rows` (a bundle's `ProgramYear.objects.for_list` rows
+    of one year, with program and department). Queries: the versions (1), and when any sheet
+    is not cached, those years and their programs' other years with their sections (17,
+    `program_reports`)."""
     versions: dict[int, list[tuple[int, int]]] = {}
     years = ProgramYear.objects.filter(scope).order_by("pk")
     for program_id, pk, version in years.values_list("program_id", "pk", "version"):

@@ -15,10 +15,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .arithmetic import SETTLEMENT_COLUMNS
+from . import arithmetic
+from .arithmetic import SETTLEMENT_LABELS
 from .models import Settlement
-from .queries import change_percent
-from .reports import GroupReport, ProgramReport, execution_rate
+from .reports import GroupReport, ProgramReport
 
 AMOUNT = "#,##0;△#,##0"
 PERCENT = "0.0;△0.0"
@@ -280,7 +280,7 @@ def program_workbook(report: ProgramReport) -> bytes:
         [(effect.text,) for effect in year.expected_effects.all()],
     )
 
-    labels = ("최종예산", "전년이월", "예산변경", "예산현액", "집행액", "차년이월", "집행잔액")
+    labels = SETTLEMENT_LABELS.values()
     _sheet(
         workbook,
         "5 결산",
@@ -297,12 +297,12 @@ def program_workbook(report: ProgramReport) -> bytes:
 
 
 def _settlement_row(settlement: Settlement) -> list:
-    figures = [getattr(settlement, column) for column in SETTLEMENT_COLUMNS]
+    figures = [getattr(settlement, column) for column in SETTLEMENT_LABELS]
     note = ""
-    if settlement.available is None and settlement.available_or_derived is not None:
-        figures[SETTLEMENT_COLUMNS.index("available")] = settlement.available_or_derived
-        note = "예산현액: 문서에 비어 있어 최종예산+전년이월+예산변경으로 계산"
-    national = [getattr(settlement, f"national_{column}") for column in SETTLEMENT_COLUMNS]
+    if settlement.available_is_derived:
+        figures[list(SETTLEMENT_LABELS).index("available")] = settlement.available_or_derived
+        note = f"예산현액: 문서에 비어 있어 {arithmetic.AVAILABLE.formula('available')}으로 계산"
+    national = [getattr(settlement, f"national_{column}") for column in SETTLEMENT_LABELS]
     return [settlement.year, *figures, settlement.execution_rate, *national, note]
 
 
@@ -323,7 +323,7 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
             Column(f"{year - 1}년 예산액(A, 천원)", AMOUNT, 18),
             Column(f"{year}년 예산액(B, 천원)", AMOUNT, 18),
             Column("증감(B−A, 천원)", AMOUNT, 16),
-            Column("증감률(%)", PERCENT, 10),
+            Column("증감률(%)", WHOLE_PERCENT, 10),
             Column("최근 집행률(%)", PERCENT, 14),
             Column("결산연도", YEAR, 10),
         ],
@@ -335,8 +335,8 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
                 row.prior,
                 row.current,
                 row.change,
-                change_percent(row.prior, row.current),
-                execution_rate(row),
+                arithmetic.percent_change(row.prior, row.current),
+                arithmetic.execution_rate(row.settled_executed, row.settled_available),
                 row.settled_year,
             )
             for row in report.rows
@@ -348,7 +348,7 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
             report.prior,
             report.current,
             report.change,
-            report.change_pct,
+            arithmetic.percent_change(report.prior, report.current),
             None,
             None,
         ),
@@ -362,7 +362,7 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
             Column(f"{year - 1}년 예산액(A, 천원)", AMOUNT, 18),
             Column(f"{year}년 예산액(B, 천원)", AMOUNT, 18),
             Column("증감(B−A, 천원)", AMOUNT, 16),
-            Column("증감률(%)", PERCENT, 10),
+            Column("증감률(%)", WHOLE_PERCENT, 10),
         ],
         [
             (

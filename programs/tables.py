@@ -11,9 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from tablib import Dataset
 
-from . import formatting
+from . import arithmetic, formatting
 from .models import ProgramYear
-from .queries import change_percent, rate
 from .spreadsheets import text_not_formulas
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -108,12 +107,10 @@ class ProgramYearTable(Table):
         return format_html('<span class="bureau">{}</span> {}', department.bureau, department.name)
 
     def render_change_pct(self, record: ProgramYear) -> str:
-        if record.prior == 0 and record.current:
-            return "순증"
-        return formatting.percent(self._change_pct(record)) or "—"
+        return formatting.percent_change(record.prior, record.current) or "—"
 
     def value_change_pct(self, record: ProgramYear):
-        return self._change_pct(record)
+        return arithmetic.percent_change(record.prior, record.current)
 
     def render_execution_rate(self, record: ProgramYear) -> str:
         shown = formatting.percent(self._rate(record))
@@ -132,11 +129,7 @@ class ProgramYearTable(Table):
 
     @staticmethod
     def _rate(record: ProgramYear):
-        return rate(record.settled_executed, record.settled_available)
-
-    @staticmethod
-    def _change_pct(record: ProgramYear):
-        return change_percent(record.prior, record.current)
+        return arithmetic.execution_rate(record.settled_executed, record.settled_available)
 
 
 # What a spreadsheet takes for the start of a formula when it opens a file (OWASP: CSV

@@ -11,10 +11,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import checks, formatting, queries, reports, sheets, spreadsheets
+from . import arithmetic, formatting, reports, sheets, spans, spreadsheets
 from .documents import export_document
 from .filters import ProgramYearFilter
-from .models import Department, Program
+from .models import Department, Program, ProgramYear
 from .tables import ProgramYearExport, ProgramYearTable
 
 
@@ -73,7 +73,7 @@ def _largest(chart: dict, what: str, counter: str) -> str:
 
 def overview(request: HttpRequest) -> HttpResponse:
     """One fiscal year at a glance: totals, where the money goes, what changed, what is due."""
-    years = queries.fiscal_years()
+    years = ProgramYear.objects.fiscal_years()
     year = _chosen_year(request, years)
     context = {
         "year": year,
@@ -81,9 +81,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [("연도 개요", None)],
     }
     if year is not None:
-        data = queries.for_overview(year, timezone.localdate())
-        bureaus = _compare_chart(data.bureaus, "program__department__bureau", year)
-        categories = _compare_chart(data.categories, "category", year)
+        data = ProgramYear.objects.for_overview(year, timezone.localdate())
+        bureaus = _compare_chart(data["bureaus"], "program__department__bureau", year)
+        categories = _compare_chart(data["categories"], "category", year)
         context |= {
             "data": data,
             "bureau_chart": bureaus,
@@ -108,11 +108,11 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     export_formats = ProgramYearExport.FORMATS_OFFERED
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.years = queries.fiscal_years()
+        self.years = ProgramYear.objects.fiscal_years()
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return queries.for_list()
+        return ProgramYear.objects.for_list()
 
     def get_filterset_kwargs(self, filterset_class) -> dict:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -161,37 +161,22 @@ program_list = ProgramListView.as_view()
 
 
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One program: the chosen year's document in section order, and its years side by side."""
-    # The printed report's figures (trend, categories, timeline), and across every document
-    # of the program its outcomes and findings.
-    report, years, documents = _program_report(request, pk)
+    """One program: the chosen year's document in section order, as the printed report lays
+    it out (the same section templates), with its years side by side and its findings."""
+    report, years = _program_report(request, pk)
     program, selected = report.program, report.year
-    found = queries.findings(report.document, documents)
+    found = spans.findings(selected.check_errors, report.document, report.documents)
     list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
     return render(
         request,
         "programs/program_detail.html",
         {
+            "report": report,
             "program": program,
             "year": selected,
             "years": years,
-            "document": report.document,
-            "budget_total": report.budget_total,
-            "trend": report.trend,
-            "trend_chart": report.trend_chart,
-            "categories": report.categories,
-            "category_chart": report.category_chart,
-            "timeline": report.timeline,
-            "timeline_chart": report.timeline_chart,
-            "outcomes": queries.outcomes(documents),
             "findings": found,
-            "error_count": sum(1 for finding in found if finding.severity == checks.ERROR),
-            "latest_settlement": report.latest_settled,
-            "derived_available": report.derived_available,
-            "trend_caption": _trend_caption(
-                report.trend, selected.fiscal_year, report.latest_settled
-            ),
-            "timeline_caption": _timeline_caption(report.timeline),
+            "error_count": sum(1 for finding in found if finding.severity == arithmetic.ERROR),
             "year_picker": _year_picker(
                 reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
             ),
@@ -202,37 +187,6 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
-
-
-def _trend_caption(
-    trend: list[queries.TrendRow], year: int, settled: queries.TrendRow | None
-) -> str:
-    if not trend:
-        return ""
-    parts = [f"{trend[0].year}~{trend[-1].year}년 예산과 결산."]
-    budget = next((row.budget for row in trend if row.year == year), None)
-    if budget is not None:
-        parts.append(f"{year}년 예산액 {formatting.amount(budget)}천원.")
-    if settled and settled.rate is not None:
-        parts.append(f"{settled.year}년 집행률 {formatting.percent(settled.rate)}%.")
-    parts.append("값은 아래 표에 있습니다.")
-    return " ".join(parts)
-
-
-def _timeline_caption(timeline: queries.Timeline) -> str:
-    parts = [f"위탁 협약 {len(timeline.contracts)}건, 추진경위 {len(timeline.events)}건."]
-    current = timeline.current
-    if current:
-        days = timeline.days_to_current_end
-        when = f"{days:,}일 남음" if days >= 0 else f"{-days:,}일 전에 끝남"
-        name = timeline.current_name
-        parts.append(f"{name}({current.label}) 종료 {formatting.date(current.end)}, {when}.")
-    gaps = [c for c in timeline.contracts if c.gap_days]
-    if gaps:
-        parts.append(" ".join(f"{c.label}: {c.gap_text}." for c in gaps))
-    elif len(timeline.contracts) > 1:
-        parts.append("협약은 공백이나 중복 없이 이어집니다.")
-    return " ".join(parts)
 
 
 # ---------------------------------------------------------------- printed reports and Excel
@@ -246,11 +200,9 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _program_report(
-    request: HttpRequest, pk: int
-) -> tuple[reports.ProgramReport, list[int], list[dict]]:
-    """The chosen year's report, the years there are and the JSON form of each. Queries: the
-    program, its years and their 11 sections."""
+def _program_report(request: HttpRequest, pk: int) -> tuple[reports.ProgramReport, list[int]]:
+    """The chosen year's report and the years there are. Queries: the program, its years and
+    their 11 sections."""
     program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
     program_years = reports.documents_of(Q(program=program))
     if not program_years:
@@ -259,13 +211,12 @@ def _program_report(
     year = _chosen_year(request, years)
     selected = next(py for py in program_years if py.fiscal_year == year)
     others = [export_document(py) for py in program_years if py is not selected]
-    report = reports.program_report(selected, others, timezone.localdate())
-    return report, years, [*others, report.document]
+    return reports.program_report(selected, others, timezone.localdate()), years
 
 
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description on A4, section by section as the document numbers them."""
-    report, years, _documents = _program_report(request, pk)
+    report, years = _program_report(request, pk)
     program, year = report.program, report.fiscal_year
     detail_url = f"{reverse('programs:detail', args=[pk])}?year={year}"
     department = reverse("programs:department_report", args=[program.department_id])
@@ -291,7 +242,7 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def program_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description as a workbook, one sheet per section."""
-    report, _years, _documents = _program_report(request, pk)
+    report, _years = _program_report(request, pk)
     content = spreadsheets.program_workbook(report)
     return _xlsx(content, f"{report.program.title} {report.fiscal_year}.xlsx")
 

@@ -8,8 +8,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from programs.models import Program
-from programs.store import store_documents
+from programs.models import Program, ProgramYear
+from programs.parsing import parse_document
+from programs.store import store_document, store_documents
+
+from .conftest import ROOT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -117,16 +120,16 @@ def test_overview_totals_of_2024(user_client, stored_samples):
     assert "사업 수 2" in body
     assert "예산액 합계(B) 5,103,716 천원" in body
     assert "2023년 예산액 합계(A) 4,694,971 천원" in body
-    assert "전년 대비 증감(B−A) 408,745 천원 (8.7%)" in body
+    assert "전년 대비 증감(B−A) 408,745 천원 (9%)" in body
 
 
 def test_overview_totals_by_bureau_and_category(user_client, stored_samples):
     html = page(user_client, reverse("programs:overview") + "?year=2024")
     body = text(html)
-    assert "노동공정상생정책관 1 2,996,971 3,296,216 299,245 10.0" in body
-    assert "공정경제담당관 1 2,996,971 3,296,216 299,245 10.0" in body
-    assert "시설비 1 130,000 65,000 △65,000 △50.0" in body
-    assert "행사운영비 1 180,000 165,000 △15,000 △8.3" in body
+    assert "노동공정상생정책관 1 2,996,971 3,296,216 299,245 10" in body
+    assert "공정경제담당관 1 2,996,971 3,296,216 299,245 10" in body
+    assert "시설비 1 130,000 65,000 △65,000 △50" in body
+    assert "행사운영비 1 180,000 165,000 △15,000 △8" in body
     bureaus = chart_data(html, "bureau-chart-data")
     assert bureaus["labels"] == ["노동공정상생정책관", "푸른도시여가국"]
     assert bureaus["current"] == [3296216, 1807500]
@@ -138,8 +141,8 @@ def test_overview_totals_by_bureau_and_category(user_client, stored_samples):
 def test_overview_lists_increases_rates_and_ending_contracts(user_client, stored_samples):
     body = text(page(user_client, reverse("programs:overview") + "?year=2024"))
     increases = body.split("증가가 큰 사업", 1)[1].split("감소가 큰 사업", 1)[0]
-    assert "사회적경제지원센터 운영 공정경제담당관 3,296,216 299,245 10.0" in increases
-    assert "도시농업 활성화 지원 도시농업과 1,807,500 109,500 6.4" in increases
+    assert "사회적경제지원센터 운영 공정경제담당관 3,296,216 299,245 10" in increases
+    assert "도시농업 활성화 지원 도시농업과 1,807,500 109,500 6" in increases
     assert "예산이 줄어든 사업이 없습니다." in body
     # 2022 settlements: 4,291,758 / 4,822,583 and 1,672,880 / 1,700,000, lowest first
     assert re.search(r"2022년 결산 집행률이 낮은 사업 .* 4,822,583 4,291,758 89\.0 .* 98\.4", body)
@@ -162,8 +165,11 @@ def test_overview_lists_programs_with_errors(user_client, stored_samples, sample
     store_documents([sample_document])
     body = text(page(user_client, reverse("programs:overview") + "?year=2024"))
     assert "점검 오류가 있는 사업 틀린 문서 오류 1건" in body
-    assert "사업비 총액 3,000,000 ≠ 국비+시비+구비+기타 = 3,000,000" not in body
-    assert "사업비 총액 3,000,000 ≠ 예산 총괄 예산액(B) 3,296,216" in body
+    # Only the identity the document breaks: its funding adds up, its total is not (B).
+    listed = body.split("점검 오류가 있는 사업", 1)[1]
+    assert (
+        listed.strip() == "틀린 문서 오류 1건 사업비 총액 3,000,000 ≠ 예산 총괄 예산액(B) 3,296,216"
+    )
 
 
 def test_overview_with_no_documents(user_client):
@@ -211,11 +217,11 @@ def test_list_row_has_every_column(user_client, stored_samples):
     body = text(page(user_client, reverse("programs:list") + "?year=2024"))
     assert (
         "2024 사회적경제지원센터 운영 노동공정상생정책관 공정경제담당관 일반회계"
-        " 2,996,971 3,296,216 299,245 10.0 89.0 (2022) 2024.1.22"
+        " 2,996,971 3,296,216 299,245 10 89.0 (2022) 2024.1.22"
     ) in body
     assert (
         "도시농업 활성화 지원 푸른도시여가국 도시농업과 일반회계"
-        " 1,698,000 1,807,500 109,500 6.4 98.4 (2022) —"
+        " 1,698,000 1,807,500 109,500 6 98.4 (2022) —"
     ) in body
 
 
@@ -309,7 +315,7 @@ def test_csv_download_has_the_filtered_sorted_rows(user_client, stored_samples):
             "2996971",
             "3296216",
             "299245",
-            "10.0",
+            "10",
             "89.0",
             "2022",
             "2024-01-22",
@@ -323,7 +329,7 @@ def test_csv_download_has_the_filtered_sorted_rows(user_client, stored_samples):
             "1698000",
             "1807500",
             "109500",
-            "6.4",
+            "6",
             "98.4",
             "2022",
             "",
@@ -397,11 +403,11 @@ def test_program_page_shows_the_sections_in_document_order(user_client, stored_s
 def test_program_page_figures(user_client, stored_samples):
     body = text(page(user_client, detail_url("사회적경제지원센터 운영")))
     assert "예산액(B) 3,296,216 천원" in body
-    assert "전년 대비 299,245 천원 (10.0%)" in body
+    assert "전년 대비 299,245 천원 (10%)" in body
     assert "2022년 집행률 89.0 %" in body
     assert "마지막 협약 종료 2024.1.22 (1,040일 전)" in body
-    assert "시설비 130,000 65,000 △65,000 △50.0" in body
-    assert "계 2,996,971 3,296,216 299,245 10.0" in body
+    assert "시설비 130,000 65,000 △65,000 △50" in body
+    assert "계 2,996,971 3,296,216 299,245 10" in body
     assert "사회적경제지원센터 사업비 1,389,744,000" in body
     assert "- 민간판로 확대 350,000,000" in body
     assert "2020 8,512,856 0 30,000 8,542,856* 8,487,514 55,342 99.4" in body
@@ -453,7 +459,7 @@ def test_program_page_chooses_its_year(user_client, stored_samples, sample_docum
     default = page(user_client, detail_url("사회적경제지원센터 운영"))
     assert '사회적경제지원센터 운영 <span class="year">2025년</span>' in default
     older = page(user_client, detail_url("사회적경제지원센터 운영", 2024))
-    assert "시설비 130,000 65,000 △65,000 △50.0" in text(older)
+    assert "시설비 130,000 65,000 △65,000 △50" in text(older)
     assert '<a href="?year=2025">2025</a>' in older
 
 
@@ -529,12 +535,55 @@ def test_program_page_errors_come_first(user_client, sample_document):
     assert body.index("오류 재원") < body.index("참고 결산")
 
 
+# The sample 000 as read from its text, with 민간위탁금's printed 증감률 11 made 12.
+CHANGED_PERCENT = "예산 총괄: 민간위탁금 증감률(%) 12 ≠ (B−A)×100/A = 11"
+
+
+def store_with_changed_percent() -> ProgramYear:
+    text = (ROOT / "samples" / "000_5073a130600540e8.txt").read_text(encoding="utf-8")
+    changed = text.replace("2,312,971\t2,577,216\t264,245\t11", "2,312,971\t2,577,216\t264,245\t12")
+    assert changed != text
+    return store_document(parse_document(changed))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the write path does not yet keep the stated 증감률 or what the checks found in it:"
+    " the stored year computes 12 back to 11",
+)
+def test_program_page_reports_a_wrong_printed_percentage_once(user_client):
+    year = store_with_changed_percent()
+    body = text(page(user_client, detail_url(year.program.title)))
+    assert body.count(CHANGED_PERCENT) == 1
+    assert "오류 1건" in body
+
+
+def test_program_page_shows_the_errors_kept_with_its_year_once(user_client):
+    year = store_with_changed_percent()
+    # What the checks found in the document as read, kept with the year (check_errors).
+    ProgramYear.objects.filter(pk=year.pk).update(check_errors=[CHANGED_PERCENT])
+    body = text(page(user_client, detail_url(year.program.title)))
+    assert body.count(CHANGED_PERCENT) == 1
+    assert f"오류 {CHANGED_PERCENT}" in body
+    assert "오류 1건" in body
+
+
+def test_program_page_shows_an_error_found_again_once(user_client, sample_document):
+    sample_document["funding"]["city"] = 3000000
+    [year] = store_documents([sample_document])
+    message = "사업비 총액 3,000,000 ≠ 예산 총괄 예산액(B) 3,296,216"
+    assert year.check_errors == [message]  # kept, and found again on the stored document
+    body = text(page(user_client, detail_url("사회적경제지원센터 운영")))
+    assert body.count(message) == 1
+    assert "오류 1건" in body
+
+
 def test_a_new_program_page(user_client, stored_samples):
     html = page(user_client, detail_url("청년 주거비 지원"))
     body = text(html)
     assert "사무관리비 0 45,000 45,000 순증" in body
     assert "결산 실적이 없습니다." in body and "추진실적이 없습니다." in body
-    assert "위탁 협약 0건, 추진경위 5건." in body
+    assert "위탁 협약 0건(막대)과 추진경위(◆)." in body
     assert "2025~2027" in body
 
 

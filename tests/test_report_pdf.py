@@ -205,8 +205,8 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
     # page 1: the summary, with both programs and the totals
     summary = " ".join(pdf.pages[0].split())
     assert "사업별 예산 요약" in summary
-    assert f"{SECOND} 2,996,971 3,296,216 299,245 10.0 89.0 (2022)" in summary
-    assert "계 (2개 사업) 5,993,942 6,592,432 598,490 10.0" in summary
+    assert f"{SECOND} 2,996,971 3,296,216 299,245 10 89.0 (2022)" in summary
+    assert "계 (2개 사업) 5,993,942 6,592,432 598,490 10" in summary
 
     # then each program from the top of a page, under its own running head
     starts = {

@@ -4,6 +4,7 @@ import copy
 import datetime
 import io
 import re
+from collections import Counter
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -13,9 +14,10 @@ from django.urls import reverse
 
 from programs import formatting
 from programs.models import Department, Program
-from programs.store import store_documents
+from programs.parsing import parse_document
+from programs.store import store_document, store_documents
 
-from .conftest import TODAY
+from .conftest import ROOT, TODAY
 from .test_admin import change_url, form_data
 from .test_pages import assert_no_inline_code, chart_data, page, text
 
@@ -246,6 +248,29 @@ def test_program_report_of_a_year_not_there_is_not_found(user_client, stored_sam
     assert user_client.get(url).status_code == 404
 
 
+# A figure as a document prints it: an amount (`△65,000`), a percentage or rate (`10`,
+# `89.0`), a date (`2024.1.23`, `2014.7`), or 순증.
+FIGURE = re.compile(r"순증|△?\d+(?:[.,]\d+)*")
+
+
+def figures(html: str) -> Counter:
+    """The figures of the page's text, headings left out (`최근 3년 결산 현황` is no figure)."""
+    return Counter(FIGURE.findall(text(re.sub(r"<h(\d)\b.*?</h\1>", " ", html, flags=re.S))))
+
+
+@pytest.mark.parametrize("sample", sorted((ROOT / "samples").glob("*.txt")), ids=lambda p: p.stem)
+def test_the_program_page_shows_every_figure_the_report_prints(user_client, sample):
+    year = store_document(parse_document(sample.read_text(encoding="utf-8")))
+    url = f"?year={year.fiscal_year}"
+    report = page(user_client, reverse("programs:report", args=[year.program_id]) + url)
+    # The document's sections: the sheet below its running head (program, print date).
+    printed = figures(report.split('<header class="doc-title">', 1)[1])
+    shown = figures(page(user_client, reverse("programs:detail", args=[year.program_id]) + url))
+    assert sum(printed.values()) > 50
+    missing = {figure: count for figure, count in printed.items() if shown[figure] < count}
+    assert missing == {}
+
+
 @pytest.mark.parametrize("count", [2, 8])
 def test_program_report_runs_a_constant_number_of_queries(
     user_client, make_program_years, django_assert_max_num_queries, count
@@ -266,13 +291,13 @@ def test_department_report_summary_and_totals(user_client, department_of_two):
     assert "노동공정상생정책관 · 공정경제담당관 · 사업 2개" in body
     summary = Tables(html).tables["summary-table"]
     assert summary[1:] == [
-        ["사회적경제 판로 지원", "500,000", "450,000", "△50,000", "△10.0", "97.4 (2021)"],
-        ["사회적경제지원센터 운영", "2,996,971", "3,296,216", "299,245", "10.0", "89.0 (2022)"],
-        ["계 (2개 사업)", "3,496,971", "3,746,216", "249,245", "7.1", ""],
+        ["사회적경제 판로 지원", "500,000", "450,000", "△50,000", "△10", "97.4 (2021)"],
+        ["사회적경제지원센터 운영", "2,996,971", "3,296,216", "299,245", "10", "89.0 (2022)"],
+        ["계 (2개 사업)", "3,496,971", "3,746,216", "249,245", "7", ""],
     ]
     # the same totals as the overview's department row
     overview = text(page(user_client, reverse("programs:overview") + "?year=2024"))
-    assert "공정경제담당관 2 3,496,971 3,746,216 249,245 7.1" in overview
+    assert "공정경제담당관 2 3,496,971 3,746,216 249,245 7" in overview
 
 
 def test_department_report_bundles_each_program_in_order(user_client, department_of_two):
@@ -484,7 +509,8 @@ def test_department_workbook_summary_is_the_pages(user_client, department_of_two
     assert len(rows) == 3  # one row per program, then the totals
     for page_row, cells in zip(summary[1:], rows, strict=True):
         title, prior, current, change, pct, rate = page_row
-        assert cells[2].value == title.replace(" (2개 사업)", "") or cells[0].value == "계"
+        # The totals row: `계 (2개 사업)` on the page, `계` and `2개 사업` in the workbook.
+        assert title == (f"계 ({cells[2].value})" if cells is rows[-1] else cells[2].value)
         assert [shown(cell) for cell in cells[3:7]] == [prior, current, change, pct]
         assert all(cell.number_format == AMOUNT for cell in cells[3:6])
         shown_rate = f"{shown(cells[7])} ({cells[8].value})" if cells[7].value else ""

@@ -6,16 +6,14 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import checks, formatting, queries, reports
+from .. import arithmetic, formatting, spans
 
 register = template.Library()
 
 register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
 register.filter("docdate", formatting.date)
-register.filter("execution_rate", reports.execution_rate)
 
-SEVERITY_LABELS = {checks.ERROR: "오류", checks.WARNING: "주의", checks.INFO: "참고"}
 SECTION_LABELS = {
     "budget_summary": "예산 총괄",
     "cost_basis": "산출근거",
@@ -34,24 +32,21 @@ def sign_class(value: int | Decimal | None) -> str:
     return "up" if value > 0 else "down"
 
 
-@register.filter
-def change_pct(row: object) -> Decimal | None:
-    """The change of a row (object or dict) with `prior` and `current`, in % with one decimal."""
-    if isinstance(row, dict):
-        return queries.change_percent(row.get("prior"), row.get("current"))
-    return queries.change_percent(getattr(row, "prior", None), getattr(row, "current", None))
+def _figure(row: object, key: str):
+    return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
 
 
 @register.filter
 def pct_text(row: object) -> str:
-    """The change in percent as printed, or `순증` for a row that starts from nothing."""
-    pct = change_pct(row)
-    if pct is not None:
-        return formatting.percent(pct)
-    get = row.get if isinstance(row, dict) else lambda key: getattr(row, key, None)
-    if get("prior") == 0 and get("current"):
-        return "순증"
-    return ""
+    """The change of a row (object or dict) with `prior` and `current` as the budget summary
+    prints it: whole percent (`10`, `△5`), or `순증` for a row that starts from nothing."""
+    return formatting.percent_change(_figure(row, "prior"), _figure(row, "current"))
+
+
+@register.filter
+def execution_rate(row: object) -> Decimal | None:
+    """The last settled year's 집행률 of a `ProgramYear.objects.for_list` row."""
+    return arithmetic.execution_rate(row.settled_executed, row.settled_available)
 
 
 @register.filter
@@ -69,17 +64,12 @@ def figures(text: str) -> SafeString:
     """The text with its figures (`20회`, `1,080명`) emphasised."""
     text = str(text)
     parts, last = [], 0
-    for match in queries.FIGURE.finditer(text):
+    for match in spans.FIGURE.finditer(text):
         parts.append(conditional_escape(text[last : match.start()]))
         parts.append(f'<strong class="figure">{conditional_escape(match.group(0))}</strong>')
         last = match.end()
     parts.append(conditional_escape(text[last:]))
     return mark_safe("".join(parts))  # every piece is escaped above
-
-
-@register.filter
-def severity_label(severity: str) -> str:
-    return SEVERITY_LABELS.get(severity, severity)
 
 
 @register.filter
