@@ -43,16 +43,33 @@ ADDED, CHANGED, DELETED = "+", "~", "-"  # simple-history's kinds of record
 # ---------------------------------------------------------------- kept figures
 
 
-def errors_of(document: dict) -> list[str]:
-    """The messages of the identities a document breaks."""
-    return [f.message for f in check_document(document) if f.severity == ERROR]
+def errors_of(document: dict, printed: dict | None = None) -> list[str]:
+    """The messages of the identities a document breaks.
+
+    A stored year computes some figures anew (증감, 증감률, 계), so what the file printed
+    wrong there is lost in its stored form: with `printed` (the document as the file states
+    it), its errors in each section where the stored form finds none are kept too.
+    """
+    errors = [f for f in check_document(document) if f.severity == ERROR]
+    if printed is not None:
+        sections = {finding.section for finding in errors}
+        errors += [
+            finding
+            for finding in check_document(printed)
+            if finding.severity == ERROR and finding.section not in sections
+        ]
+    return [finding.message for finding in errors]
 
 
 def set_derived(
-    year: ProgramYear, rows: dict[type[models.Model], list], document: dict | None = None
+    year: ProgramYear,
+    rows: dict[type[models.Model], list],
+    document: dict | None = None,
+    errors: list[str] | None = None,
 ) -> None:
     """Fill the year's kept figures from its rows (and its JSON form, when already made):
-    totals, last settlement, contract end, the identities it breaks."""
+    totals, last settlement, contract end, the identities it breaks (`errors`, when the
+    caller checked the document as printed)."""
     totals = budget_total(rows[BudgetLine])
     year.budget_prior, year.budget_current = totals["prior"], totals["current"]
     last = max(rows[Settlement], key=lambda settlement: settlement.year, default=None)
@@ -60,7 +77,9 @@ def set_derived(
     year.settled_executed = last.executed if last else None
     year.settled_available = last.available_or_derived if last else None
     year.contract_end = max((contract.end for contract in rows[Contract]), default=None)
-    year.check_errors = errors_of(document or document_of(year, rows))
+    year.check_errors = (
+        errors if errors is not None else errors_of(document or document_of(year, rows))
+    )
 
 
 def refresh_derived(year_ids: Iterable[int]) -> None:
@@ -104,9 +123,10 @@ def _save(
     user,
     reason: str = "",
     update_fields: Iterable[str] | None = None,
+    errors: list[str] | None = None,
 ) -> None:
     """Save the year's row with its kept figures, and record the change."""
-    set_derived(year, rows, document)
+    set_derived(year, rows, document, errors)
     year.save(update_fields=update_fields)
     _record(year, document, kind, user, reason).save()
 
@@ -172,16 +192,18 @@ def store_document(document: object, path: str = "", *, user=None, reason: str =
     year = read.year
     year.program = program
     snapshot = document_of(year, read.as_stored())
+    errors = errors_of(snapshot, printed=document)
     if stored:
         year.pk = stored.pk
         year.version = stored.version + 1
         if snapshot == export_document(stored):
-            errors = errors_of(snapshot)
             if stored.check_errors != errors:  # the checks themselves changed since
                 stored.check_errors = errors
                 stored.save(update_fields=["check_errors"])
             return stored
-    _replace(year, read.sections, snapshot, replace=bool(stored), user=user, reason=reason)
+    _replace(
+        year, read.sections, snapshot, replace=bool(stored), user=user, reason=reason, errors=errors
+    )
     return year
 
 
@@ -193,9 +215,10 @@ def _replace(
     replace: bool,
     user,
     reason: str,
+    errors: list[str] | None = None,
 ) -> None:
     """Save the year and put these rows in place of its sections; record the change."""
-    _save(year, sections, document, CHANGED if replace else ADDED, user, reason)
+    _save(year, sections, document, CHANGED if replace else ADDED, user, reason, errors=errors)
     for model, rows in sections.items():
         if replace:
             model.objects.filter(program_year=year).delete()

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from programs.checks import check_document, check_years
 from programs.store import store_documents
 
-from .conftest import SAMPLES, load
+from .conftest import ROOT, SAMPLES, load
 
 
 def errors(document: dict) -> list[str]:
@@ -222,3 +222,15 @@ def test_command_finds_no_error_in_the_imported_sample_texts(capsys):
     out = capsys.readouterr().out
     assert "오류 0건" in out
     assert "[참고] 결산 2020 예산현액" in out
+
+
+def test_command_reports_a_wrong_printed_percentage_once_in_korean(tmp_path, capsys):
+    text = (ROOT / "samples" / "000_5073a130600540e8.txt").read_text(encoding="utf-8")
+    row = "\t2,312,971\t2,577,216\t264,245\t"
+    assert row + "11\n" in text
+    changed = tmp_path / "000.txt"
+    changed.write_text(text.replace(row + "11\n", row + "12\n"), encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("check_documents", str(changed))
+    lines = [line for line in capsys.readouterr().out.splitlines() if "증감률" in line]
+    assert lines == [f"{changed}: [오류] 예산 총괄: 민간위탁금 증감률(%) 12 ≠ (B−A)×100/A = 11"]

@@ -546,11 +546,6 @@ def store_with_changed_percent() -> ProgramYear:
     return store_document(parse_document(changed))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the write path does not yet keep the stated 증감률 or what the checks found in it:"
-    " the stored year computes 12 back to 11",
-)
 def test_program_page_reports_a_wrong_printed_percentage_once(user_client):
     year = store_with_changed_percent()
     body = text(page(user_client, detail_url(year.program.title)))
