@@ -266,9 +266,11 @@ def term_years(start: datetime.date, end: datetime.date) -> int:
     return round(months / 12)
 
 
-def gap_days(previous_end: datetime.date, start: datetime.date) -> int:
-    """Days between a contract's end and the next one's start: > 0 a gap, < 0 an overlap.
+def next_start(previous_end: datetime.date) -> datetime.date:
+    """Where the next consignment contract starts: they run back to back, the day after."""
+    return previous_end + datetime.timedelta(days=1)
 
-    Consecutive consignment contracts run back to back: the next starts the day after.
-    """
-    return (start - previous_end).days - 1
+
+def gap_days(previous_end: datetime.date, start: datetime.date) -> int:
+    """Days between a contract's end and the next one's start: > 0 a gap, < 0 an overlap."""
+    return (start - next_start(previous_end)).days

@@ -6,7 +6,6 @@ worth a look (a gap between contracts) is a `warning`. Stored years are checked 
 their exported form, so files and stored data are judged by one set of rules.
 """
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -245,7 +244,7 @@ def _contracts(document: dict) -> list[Finding]:
                     f"위탁 협약: {format_date(start)} 시작 협약이 앞 협약 종료"
                     f"({format_date(previous)}) 다음 날에 이어지지 않습니다 ({what})"
                 )
-                expected = (previous + datetime.timedelta(days=1)).isoformat()
+                expected = arithmetic.next_start(previous).isoformat()
                 findings.append(
                     Finding(
                         "contracts",
