@@ -3,6 +3,7 @@
 import re
 from typing import NamedTuple
 
+from .characters import DOT, DOUBLE_QUOTE, QUOTE, TILDE
 from .sections import SECTION_NAMES
 from .text import NONE_RE, Line, Notes, bulleted, compact, says_none, squash
 from .values import RANGE_SPLIT_RE, YEAR, read_year
@@ -21,7 +22,7 @@ _ARTICLE_RE = re.compile(
 )
 # `법령상 근거`, `자치법규 근거 :` head the list of laws.
 _BASIS_HEADER_RE = re.compile(r"^[가-힣 ]{0,8}근거\s*(?:[:：]\s*|$)")
-_LAW_SEPARATORS = " ,·및~∼、「」『』\"'"
+_LAW_SEPARATORS = f" ,{DOT}및{TILDE}、「」『』{DOUBLE_QUOTE}{QUOTE}"
 _MIN_LAW_NAME = 3  # shorter text between articles is a connective (`내지`), not a law
 
 
@@ -60,7 +61,7 @@ class Content(NamedTuple):
 
 # `사업기간 : …`; a label without a colon only before a year (`사업기간 2013년~`) or alone.
 _CONTENT_FIELD_RE = re.compile(
-    r"(?P<label>사업기간|사업내용|(?:사업)?(?:수행|추진)방법)\s*(?:[:：]|$|(?=['’\d]))\s*(?P<value>.*)"
+    rf"(?P<label>사업기간|사업내용|(?:사업)?(?:수행|추진)방법)\s*(?::|$|(?=[{QUOTE}\d]))\s*(?P<value>.*)"
 )
 _YEAR_RE = re.compile(YEAR)
 

@@ -8,6 +8,7 @@ from .budget import Budget, empty_total, parse_budget
 from .content import Content, empty_period, parse_content, parse_legal_basis, parse_purpose
 from .cost_basis import cost_basis_year, parse_cost_basis
 from .history import parse_history, read_contracts
+from .layout import furniture
 from .officers import parse_officers
 from .overview import Overview, empty_funding, parse_overview
 from .performance import parse_list, parse_performance
@@ -16,11 +17,20 @@ from .sections import (
     MIN_SECTIONS,
     SECTION_NAMES,
     TITLE_PREFIX_RE,
-    drop_running_headers,
     split_sections,
 )
 from .settlements import parse_settlements
-from .text import Line, NotADocument, Notes, decode, split_lines, squash
+from .text import (
+    MAX_CHARACTERS,
+    Line,
+    NotADocument,
+    Notes,
+    TooLarge,
+    compact,
+    decode,
+    split_lines,
+    squash,
+)
 
 
 def parse_file(path: str | PathLike) -> dict:
@@ -35,10 +45,16 @@ def parse_file(path: str | PathLike) -> dict:
 
 def parse_document(text: str) -> dict:
     """The JSON form (`budget-program-document/1`) of a program description's text."""
+    if len(text) > MAX_CHARACTERS:
+        raise TooLarge(len(text))
     lines = split_lines(text)
     if not lines:
         raise NotADocument("텍스트가 비어 있음")
-    sections = split_sections(lines)
+    notes = Notes()
+    title_key = compact(TITLE_PREFIX_RE.sub("", lines[0].text))
+    dropped = furniture(lines, title_key)
+    notes.use(*dropped)
+    sections = split_sections([line for line in lines if line.no not in dropped])
     found = [key for key in SECTION_NAMES if key in sections.bodies]
     if len(found) < MIN_SECTIONS:
         shown = ", ".join(SECTION_NAMES[key] for key in found) or "없음"
@@ -46,11 +62,10 @@ def parse_document(text: str) -> dict:
             f"사업설명서의 절 제목(□ 예산 총괄, □ 산출근거, □ 추진경위, …)이 "
             f"{len(found)}개뿐임 ({shown})"
         )
-    notes = Notes()
     bodies = sections.bodies
     title = TITLE_PREFIX_RE.sub("", squash(sections.title.text)) if sections.title else None
     if title:
-        drop_running_headers(bodies, title)
+        notes.use(sections.title.no)
     else:
         notes.add("제목", None, "사업명(첫 줄)이 없음")
     for key, name in SECTION_NAMES.items():

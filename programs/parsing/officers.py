@@ -12,7 +12,7 @@ _OFFICER_COLUMNS = (
     ("team_leader", re.compile(r"팀장")),
     ("officer", re.compile(r"주무관|담당자?")),
 )
-_PHONE_RE = re.compile(r"\(?\d{2,4}\)?\s*-?\s*\d{3,4}-\d{4}|\d{3,4}-\d{4}")
+_PHONE_RE = re.compile(r"\(?\d{2,4}\)?\s*-?\s*\d{3,4}\s*-\s*\d{4}|\d{3,4}\s*-\s*\d{4}")
 # A wrapped bureau or department name continues on the phone row as a few Hangul syllables;
 # anything else there (`0/0/0/개급하던`) is extraction noise.
 _WRAPPED_NAME_RE = re.compile(r"[가-힣]{1,6}")

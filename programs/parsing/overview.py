@@ -3,6 +3,7 @@
 import re
 from typing import NamedTuple
 
+from .characters import FILLED_SQUARE, SQUARE, TICK
 from .sections import SECTION_NAMES
 from .text import Line, Notes, compact, joined, strip_bullet
 from .values import read_number
@@ -21,13 +22,13 @@ _OVERVIEW_LABELS = {
     "사업내용": "overview",
     "사업비": "funding",
 }
-_CHECKED_RE = re.compile(r"[☑☒■▣✔✓✅√]\s*([가-힣]+)")
-_UNCHECKED_RE = re.compile(r"[□☐]\s*[가-힣]+")
+_CHECKED_RE = re.compile(rf"[{TICK}{FILLED_SQUARE}]\s*([가-힣]+)")
+_UNCHECKED_RE = re.compile(rf"{SQUARE}\s*[가-힣]+")
 _OPTION_RE = re.compile(r"[가-힣]+")
 _FUNDING_LABELS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타"}
 # `(국비)`, `[시 비]`, `（구비）` and the amount after it, if any.
 _FUNDING_PART_RES = {
-    key: re.compile(rf"[(\[（【]\s*{label[0]}\s*{label[1]}\s*[)\]）】]\s*(?P<amount>\d[\d,]*|-)?")
+    key: re.compile(rf"[(\[【]\s*{label[0]}\s*{label[1]}\s*[)\]】]\s*(?P<amount>\d[\d,]*|-)?")
     for key, label in _FUNDING_LABELS.items()
 }
 _FUNDING_TOTAL_RE = re.compile(r"(?:\(당해년도\))?\s*(?P<amount>\d[\d,]*)")

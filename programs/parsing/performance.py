@@ -2,6 +2,7 @@
 
 import re
 
+from .characters import BULLET
 from .sections import SECTION_NAMES
 from .text import Line, Notes, bulleted, has_words, ignored, joined, says_none, squash, strip_bullet
 from .values import YEAR, read_year
@@ -15,8 +16,8 @@ def parse_list(lines: list[Line], notes: Notes) -> list[str]:
 
 # A row's year: `2021년도`, `'22년` (text may follow in the same cell), or a bare `2021` cell.
 _PERF_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*(?:년\s*도?\s*(?:실적)?\s*[:：]?|(?=\t|$))")
-_PERF_SPLIT_RE = re.compile(r"(?:^|\s)(?:○|◦|◯|●|•|ㅇ|\\circ)\s*")
-_PERF_CATEGORY_RE = re.compile(r"(?P<category>[^:：\d,()]{1,15}?)\s*[:：]\s*(?P<text>.+)")
+_PERF_SPLIT_RE = re.compile(rf"(?:^|\s){BULLET}\s*")
+_PERF_CATEGORY_RE = re.compile(r"(?P<category>[^:\d,()]{1,15}?)\s*:\s*(?P<text>.+)")
 
 
 def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:

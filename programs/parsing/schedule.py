@@ -7,6 +7,7 @@ from .sections import SECTION_NAMES
 from .text import NONE_RE, Line, Notes, compact, has_words, joined, says_none, trim
 from .values import read_number, read_range
 
+_WORDS_RE = re.compile(r"[가-힣()\s]+")
 _SCHEDULE_HEADER_RE = re.compile(r"추진\s*기간|추진\s*절차|세부\s*내용|집행\s*금액")
 
 
@@ -30,7 +31,7 @@ def parse_schedule(lines: list[Line], notes: Notes, fiscal_year: int | None) -> 
         steps.append((line.no, _schedule_step(cells, period_at, fiscal_year, pending)))
         pending = []
     for no, step in steps:
-        if step["start"] is None:
+        if step["start"] is None and not step.get("period_text"):
             notes.add(where, no, f"{step['task']}: 추진기간을 읽지 못해 비워 둠")
         if step["amount"] is None:
             notes.add(where, no, f"{step['task']}: 예산집행금액이 비어 있거나 읽지 못해 비워 둠")
@@ -60,13 +61,17 @@ def _schedule_step(
     amount = read_number(amount_cell) if amount_cell else None
     if amount is None and has_words(amount_cell):
         detail = [amount_cell, *detail]  # no amount cell at all: this is the detail
-    return {
+    step = {
         "task": joined([*pending, *cells[:period_at]]) or None,
         "start": start,
         "end": end or start,
         "amount": amount,
         "detail": joined(detail) or None,
     }
+    # Words that name no months (`수시`, `필요시`) are the period as the document gives it.
+    if start is None and _WORDS_RE.fullmatch(cells[period_at]):
+        step["period_text"] = cells[period_at]
+    return step
 
 
 def _continue_step(step: dict, cells: list[str]) -> None:

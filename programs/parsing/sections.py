@@ -3,6 +3,7 @@
 import re
 from typing import NamedTuple
 
+from .characters import FILLED_SQUARE, SQUARE, SQUARE_LOOKALIKES
 from .text import Line, compact
 from .values import YEAR, read_year
 
@@ -44,11 +45,12 @@ _HEADINGS_RE = re.compile(
     )
 )
 _HEADING_RE = re.compile(
-    r"(?P<marker>[□■◻◼❏❑▢☐ㅁ口]|(?:\d{1,2}|[ⅠⅡⅢⅣⅤⅥ])\s*[.)]?(?=\s))?\s*(?P<body>[^\t]+)"
+    rf"(?P<marker>[{SQUARE}{FILLED_SQUARE}{SQUARE_LOOKALIKES}]|(?:\d{{1,2}}|[ⅠⅡⅢⅣⅤⅥ])\s*[.)]?(?=\s))?"
+    r"\s*(?P<body>[^\t]+)"
 )
 _UNIT_RE = re.compile(r"\((?:단위|금액)[^()]*\)$")
-_REAL_MARKERS = frozenset("□■◻◼❏❑▢☐")
-TITLE_PREFIX_RE = re.compile(r"^(?:세부)?사업명\s*[:：]\s*")
+_REAL_MARKERS = frozenset(SQUARE + FILLED_SQUARE)
+TITLE_PREFIX_RE = re.compile(r"^(?:세부)?사업명\s*:\s*")
 MIN_SECTIONS = 3
 
 
@@ -57,14 +59,19 @@ class _Heading(NamedTuple):
     year: int | None  # the year in `□ 2024년도 추진일정`
 
 
+_CONTINUED_RE = re.compile(r"\(계속\)$")
+
+
 def _heading(line: Line) -> _Heading | None:
     text = line.text.strip()
-    if len(text) > 40 or "\t" in text:
+    # A heading is a line of its own; a cell (after a TAB) is a group line of a table.
+    if len(text) > 40 or "\t" in line.text.rstrip():
         return None
     match = _HEADING_RE.fullmatch(text)
     if not match:
         return None
-    body = _UNIT_RE.sub("", compact(match["body"])).rstrip(":")
+    # `□ 산출근거 (계속)` after a page break continues the section.
+    body = _CONTINUED_RE.sub("", _UNIT_RE.sub("", compact(match["body"]))).rstrip(":")
     found = _HEADINGS_RE.fullmatch(body)
     if found:
         # The section's group closes after the `year` inside it: it is the last group.
@@ -96,10 +103,3 @@ def split_sections(lines: list[Line]) -> _Sections:
         elif title is None and not bodies:
             title = line
     return _Sections(title, bodies, schedule_year)
-
-
-def drop_running_headers(bodies: dict[str, list[Line]], title: str) -> None:
-    """Drop the program title where a page break repeats it inside a section."""
-    key = compact(title)
-    for name, lines in bodies.items():
-        bodies[name] = [line for line in lines if line.compact != key]
