@@ -10,6 +10,7 @@ from .values import RANGE_SPLIT_RE, YEAR, read_year
 
 
 def parse_purpose(lines: list[Line], notes: Notes) -> str | None:
+    notes.use(*(line.no for line in lines))  # the lines joined are the text
     text = squash(" ".join(text for _, text in bulleted(lines)))
     if not text:
         notes.add(SECTION_NAMES["purpose"], None, "내용이 없음")
@@ -27,6 +28,7 @@ _MIN_LAW_NAME = 3  # shorter text between articles is a connective (`내지`), n
 
 
 def parse_legal_basis(lines: list[Line], notes: Notes) -> list[dict]:
+    notes.use(*(line.no for line in lines))  # each line a law, or part of one
     laws: list[dict] = []
     for _, text in bulleted(lines):
         text = _BASIS_HEADER_RE.sub("", text)  # `법령상 근거 :` heads the list
@@ -73,6 +75,7 @@ def empty_period() -> dict:
 def parse_content(lines: list[Line], notes: Notes) -> Content:
     where = SECTION_NAMES["content"]
     period, period_line, activities, method = None, None, [], None
+    notes.use(*(line.no for line in lines))  # each line a field, an activity or part of one
     for no, text in bulleted(lines):
         field = _CONTENT_FIELD_RE.fullmatch(text)
         label = field["label"] if field else None

@@ -21,13 +21,13 @@ from .sections import (
 )
 from .settlements import parse_settlements
 from .text import (
-    MAX_CHARACTERS,
     Line,
     NotADocument,
     Notes,
-    TooLarge,
     compact,
     decode,
+    ignored,
+    refuse_too_large,
     split_lines,
     squash,
 )
@@ -45,8 +45,16 @@ def parse_file(path: str | PathLike) -> dict:
 
 def parse_document(text: str) -> dict:
     """The JSON form (`budget-program-document/1`) of a program description's text."""
-    if len(text) > MAX_CHARACTERS:
-        raise TooLarge(len(text))
+    return read_document(text)[0]
+
+
+def read_document(text: str) -> tuple[dict, Notes]:
+    """The JSON form, and the notes of reading: its warnings and which lines it read.
+
+    Every non-empty line is accounted for: read into a field or page furniture
+    (`notes.used`), or named in a warning (`notes.named`).
+    """
+    refuse_too_large(text)
     lines = split_lines(text)
     if not lines:
         raise NotADocument("텍스트가 비어 있음")
@@ -68,6 +76,9 @@ def parse_document(text: str) -> dict:
         notes.use(sections.title.no)
     else:
         notes.add("제목", None, "사업명(첫 줄)이 없음")
+    notes.use(*sections.headings)
+    for line in sections.stray:
+        notes.add("절 밖", line.no, ignored(line.text, "어느 절에도 속하지 않는"))
     for key, name in SECTION_NAMES.items():
         if key not in bodies:
             notes.add(name, None, "절이 없음")
@@ -116,7 +127,7 @@ def parse_document(text: str) -> dict:
         "settlements": settlements,
     }
     document["warnings"] = notes.messages
-    return document
+    return document, notes
 
 
 def _fiscal_year(

@@ -1,4 +1,4 @@
-"""Page furniture: page numbers, and the running headers and footers around them.
+"""Page furniture: page numbers, the running headers and footers around them, unit notes.
 
 Extraction keeps what a page prints on every page inside the text, wherever a page ends: a page
 number (`- 12 -`, `12`, `12 / 340`, `― 87 ―`), the book's or the chapter's title, the program's
@@ -14,6 +14,8 @@ from .characters import DASH
 from .text import Line
 
 _PAGE_NUMBER_RE = re.compile(rf"{re.escape(DASH)}?\d{{1,4}}{re.escape(DASH)}?|\d{{1,4}}/\d{{1,4}}")
+# A table's unit note (`(단위 : 천원, %)`), compared without spaces.
+_UNIT_NOTE_RE = re.compile(r"\((?:단위|금액단위):[^()]*\)")
 _NEAR = 2  # lines of a header or footer on each side of the page number
 
 
@@ -25,6 +27,7 @@ def furniture(lines: list[Line], title: str | None) -> set[int]:
     """The source line numbers of the page furniture among `lines` (the title line excluded)."""
     breaks = [index for index, line in enumerate(lines) if is_page_number(line)]
     found = {lines[index].no for index in breaks}
+    found |= {line.no for line in lines if _UNIT_NOTE_RE.fullmatch(line.compact)}
     near = Counter()
     neighbours: list[Line] = []
     for index in breaks:

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from .characters import FILLED_SQUARE, SQUARE, TICK
 from .sections import SECTION_NAMES
-from .text import Line, Notes, compact, joined, strip_bullet
+from .text import Line, Notes, compact, ignored, joined, strip_bullet
 from .values import read_number
 
 
@@ -40,7 +40,7 @@ def empty_funding() -> dict:
 
 
 def parse_overview(lines: list[Line], notes: Notes) -> Overview:
-    rows = _overview_rows(lines)
+    rows = _overview_rows(lines, notes)
     where = SECTION_NAMES["overview"]
     account_line, account = rows.get("account", (None, ""))
     account = _checked(account) or account or None
@@ -54,7 +54,7 @@ def parse_overview(lines: list[Line], notes: Notes) -> Overview:
     return Overview(account, period_type, overview, _read_funding(rows.get("funding"), notes))
 
 
-def _overview_rows(lines: list[Line]) -> dict[str, tuple[int, str]]:
+def _overview_rows(lines: list[Line], notes: Notes) -> dict[str, tuple[int, str]]:
     """The rows by label (회계, 사업기간, …): first line, and the text after the label.
 
     A line without a label continues the row above (`(당해년도)` under `사업비`).
@@ -66,8 +66,12 @@ def _overview_rows(lines: list[Line]) -> dict[str, tuple[int, str]]:
         if label:
             current = label
             rows.setdefault(label, (line.no, []))[1].extend(line.cells[1:])
+            notes.use(line.no)
         elif current:
             rows[current][1].extend(line.cells)
+            notes.use(line.no)
+        else:
+            notes.add(SECTION_NAMES["overview"], line.no, ignored(line.text))
     return {key: (no, joined(cells)) for key, (no, cells) in rows.items()}
 
 

@@ -4,11 +4,12 @@ import re
 
 from .characters import BULLET
 from .sections import SECTION_NAMES
-from .text import Line, Notes, bulleted, has_words, ignored, joined, says_none, squash, strip_bullet
+from .text import Line, Notes, bulleted, ignored, joined, says_none, squash, strip_bullet
 from .values import YEAR, read_year
 
 
 def parse_list(lines: list[Line], notes: Notes) -> list[str]:
+    notes.use(*(line.no for line in lines))  # each line an entry or part of one
     if says_none(lines):
         return []
     return [text for _, text in bulleted(lines)]
@@ -28,9 +29,13 @@ def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
         if year:
             cells = line.text[year.end() :].split("\t")
             years.append((line.no, read_year(year["year"]), [_bullet_line(c) for c in cells]))
+            notes.use(line.no)
         elif years:
             years[-1][2].append(_bullet_line(joined(line.cells)))
-        elif has_words(line.text) and not says_none([line]):
+            notes.use(line.no)
+        elif says_none([line]):
+            notes.use(line.no)
+        else:
             notes.add(where, line.no, ignored(line.text, "연도가 없는"))
     records = []
     for no, year, texts in years:

@@ -4,7 +4,7 @@ import re
 
 from .budget import TOTAL_LABELS
 from .sections import SECTION_NAMES
-from .text import NONE_RE, Line, Notes, compact, has_words, joined, says_none, trim
+from .text import NONE_RE, Line, Notes, compact, has_words, ignored, joined, says_none, trim
 from .values import read_number, read_range
 
 _WORDS_RE = re.compile(r"[가-힣()\s]+")
@@ -17,17 +17,23 @@ def parse_schedule(lines: list[Line], notes: Notes, fiscal_year: int | None) -> 
     pending: list[str] = []  # wrapped text above the row it belongs to
     for line in lines:
         if _SCHEDULE_HEADER_RE.search(line.text):
+            notes.use(line.no)
             continue
         cells = trim(line.cells)
         period_at = _period_cell(cells, fiscal_year)
         if period_at is None:
             if compact(cells[0]) in TOTAL_LABELS or NONE_RE.search(line.text):
-                continue
-            if steps and has_words(line.text):
+                notes.use(line.no)  # the 계 row repeats the total; `해당 없음`
+            elif steps and has_words(line.text):
                 _continue_step(steps[-1][1], cells)
+                notes.use(line.no)
             elif has_words(line.text):
                 pending.append(joined(cells))
+                notes.use(line.no)
+            else:
+                notes.add(where, line.no, ignored(line.text))
             continue
+        notes.use(line.no)
         steps.append((line.no, _schedule_step(cells, period_at, fiscal_year, pending)))
         pending = []
     for no, step in steps:

@@ -85,14 +85,19 @@ class _Sections(NamedTuple):
     title: Line | None
     bodies: dict[str, list[Line]]  # section key → its lines (a repeated heading continues it)
     schedule_year: int | None
+    headings: list[int]  # the source lines of the headings
+    stray: list[Line]  # lines outside every section (under a part heading, before the first)
 
 
 def split_sections(lines: list[Line]) -> _Sections:
     bodies: dict[str, list[Line]] = {}
     title, current, schedule_year = None, None, None
+    headings: list[int] = []
+    stray: list[Line] = []
     for line in lines:
         heading = _heading(line)
         if heading:
+            headings.append(line.no)
             current = heading.key if heading.key in SECTION_NAMES else None
             if current:
                 bodies.setdefault(current, [])
@@ -102,4 +107,6 @@ def split_sections(lines: list[Line]) -> _Sections:
             bodies[current].append(line)
         elif title is None and not bodies:
             title = line
-    return _Sections(title, bodies, schedule_year)
+        else:
+            stray.append(line)
+    return _Sections(title, bodies, schedule_year, headings, stray)
