@@ -118,11 +118,18 @@ def normalize(text: str) -> str:
 
 
 @cache
+def _all_members() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for code in range(0x10000):
+        if not 0xD800 <= code <= 0xDFFF:
+            char = chr(code)
+            form = _form(char)
+            if form != char:
+                found.setdefault(form, []).append(char)
+    return {form: tuple(chars) for form, chars in found.items()}
+
+
 def members(form: str) -> tuple[str, ...]:
     """The characters of the Basic Multilingual Plane that `normalize` turns into `form`
     (for tests that swap one for another)."""
-    return tuple(
-        char
-        for code in range(0x10000)
-        if not 0xD800 <= code <= 0xDFFF and (char := chr(code)) != form and _form(char) == form
-    )
+    return _all_members().get(form, ())

@@ -21,9 +21,11 @@ from .sections import (
 )
 from .settlements import parse_settlements
 from .text import (
+    MAX_BYTES,
     Line,
     NotADocument,
     Notes,
+    TooLarge,
     compact,
     decode,
     ignored,
@@ -40,6 +42,8 @@ def parse_file(path: str | PathLike) -> dict:
             data = file.read()
     except OSError as exc:
         raise NotADocument(f"파일을 읽을 수 없음 ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BYTES:  # refused before decoding it
+        raise TooLarge(len(data))
     return parse_document(decode(data))
 
 
@@ -51,8 +55,8 @@ def parse_document(text: str) -> dict:
 def read_document(text: str) -> tuple[dict, Notes]:
     """The JSON form, and the notes of reading: its warnings and which lines it read.
 
-    Every non-empty line is accounted for: read into a field or page furniture
-    (`notes.used`), or named in a warning (`notes.named`).
+    Every non-empty line is accounted for: read into a field (`notes.used`), page furniture
+    (`notes.furniture`), or named in a warning (`notes.named`).
     """
     refuse_too_large(text)
     lines = split_lines(text)
@@ -60,9 +64,8 @@ def read_document(text: str) -> tuple[dict, Notes]:
         raise NotADocument("텍스트가 비어 있음")
     notes = Notes()
     title_key = compact(TITLE_PREFIX_RE.sub("", lines[0].text))
-    dropped = furniture(lines, title_key)
-    notes.use(*dropped)
-    sections = split_sections([line for line in lines if line.no not in dropped])
+    notes.furniture = furniture(lines, title_key)
+    sections = split_sections([line for line in lines if line.no not in notes.furniture])
     found = [key for key in SECTION_NAMES if key in sections.bodies]
     if len(found) < MIN_SECTIONS:
         shown = ", ".join(SECTION_NAMES[key] for key in found) or "없음"

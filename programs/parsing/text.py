@@ -153,8 +153,9 @@ class Notes:
 
     def __init__(self) -> None:
         self.messages: list[str] = []
-        self.used: set[int] = set()  # the source lines read into a field
+        self.used: set[int] = set()  # the source lines read into a field (or a table head)
         self.named: set[int] = set()  # the source lines a warning names
+        self.furniture: set[int] = set()  # page numbers, running headers, unit notes
 
     def use(self, *lines: int) -> None:
         self.used.update(lines)
