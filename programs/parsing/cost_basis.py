@@ -16,13 +16,17 @@ class _Item:
 
     def __init__(self, level: int, text: str, stated: str, line: int) -> None:
         self.level = level
-        self.text = text  # name, and its figure or formula
+        self.parts = [text]  # name, and its figure or formula, line by line
         self.stated = stated  # the cells after `=`: the figure as printed (`702,000천원`)
         self.first_line = line
         self.last_line = line
         self.children: list[_Item] = []
         self.name = ""
         self.amount_won: int | None = None
+
+    @property
+    def text(self) -> str:
+        return joined(self.parts)
 
     @property
     def end_line(self) -> int:
@@ -118,7 +122,7 @@ def _read_items(lines: list[Line], notes: Notes) -> tuple[list[_Item], list[tupl
             items.append(_Item(level, text, stated, line.no))
             notes.use(line.no)
         elif joined(label_cells) and items:  # a wrapped item: its name or its formula
-            items[-1].text = joined([items[-1].text, *label_cells])
+            items[-1].parts.extend(label_cells)
             items[-1].last_line = line.no
             notes.use(line.no)
         elif joined(label_cells):
@@ -331,13 +335,17 @@ def _label_anchors(
     Fragments on consecutive lines are one label unless the first already names a category.
     """
     names = {compact(category): category for category in categories if category}
+    longest = max(map(len, names), default=0)
     runs: list[list[tuple[int, str]]] = []
+    key = ""  # the last run's text so far, kept only while it could still be a name
     for no, text in labels:
         run = runs[-1] if runs else None
-        if run and no == run[-1][0] + 1 and compact(joined(t for _, t in run)) not in names:
+        if run and no == run[-1][0] + 1 and key not in names:
             run.append((no, text))
+            key = key + compact(text) if len(key) <= longest else key
         else:
             runs.append([(no, text)])
+            key = compact(text)
     anchors = []
     for run in runs:
         name = compact("".join(text for _, text in run))

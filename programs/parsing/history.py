@@ -38,35 +38,42 @@ class _Event(NamedTuple):
 
 def parse_history(lines: list[Line], notes: Notes) -> list[_Event]:
     events: list[_Event] = []
+    parts: list[list[str]] = []  # each event's text, line by line: joined once, at the end
+    depth = 0  # brackets the last event leaves open
     where = SECTION_NAMES["history"]
     for line in lines:
         text = joined(line.cells)
         match = _EVENT_RE.fullmatch(text)
         # A line wrapped inside brackets continues the event, even where it starts with a date.
-        wrapped = events and _unclosed(events[-1].text)
-        if match and not wrapped:
+        if match and depth <= 0:
             dates = read_range(match["date"])
             if dates is None:
                 notes.add(where, line.no, f"날짜를 읽지 못해 비워 둠 ({match['date']!r})")
             start, end = dates or (None, None)
-            events.append(_Event(line.no, start, end, squash(match["text"] or "")))
+            events.append(_Event(line.no, start, end, ""))
+            parts.append([match["text"] or ""])
+            depth = _opened(match["text"] or "")
             notes.use(line.no)
-        elif events and (wrapped or has_words(text)):
-            last = events[-1]
-            events[-1] = last._replace(text=squash(f"{last.text} {strip_bullet(text)}"))
+        elif events and (depth > 0 or has_words(text)):
+            parts[-1].append(strip_bullet(text))
+            depth += _opened(text)
             notes.use(line.no)
         elif says_none([line]):
             notes.use(line.no)
         else:
             notes.add(where, line.no, ignored(text, "날짜가 없는"))
+    events = [
+        event._replace(text=squash(" ".join(texts)))
+        for event, texts in zip(events, parts, strict=True)
+    ]
     for event in events:
         if not event.text:
             notes.add(where, event.line, "날짜만 있고 내용이 없음")
     return events
 
 
-def _unclosed(text: str) -> bool:
-    return text.count("(") > text.count(")")
+def _opened(text: str) -> int:
+    return text.count("(") - text.count(")")
 
 
 def read_contracts(events: list[_Event], notes: Notes) -> list[dict]:

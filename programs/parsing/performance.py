@@ -2,7 +2,7 @@
 
 import re
 
-from .characters import BULLET
+from .characters import BULLET, CIRCLE
 from .sections import SECTION_NAMES
 from .text import Line, Notes, bulleted, ignored, joined, says_none, squash, strip_bullet
 from .values import YEAR, read_year
@@ -53,4 +53,4 @@ def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
 def _bullet_line(text: str) -> str:
     """A line's own bullet as `○` (`0 교육 : …` → `○ 교육 : …`) so entries split on it."""
     stripped = strip_bullet(text)
-    return f"○ {stripped}" if stripped != text.strip() else text
+    return f"{CIRCLE} {stripped}" if stripped != text.strip() else text

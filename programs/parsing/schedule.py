@@ -14,6 +14,7 @@ _SCHEDULE_HEADER_RE = re.compile(r"추진\s*기간|추진\s*절차|세부\s*내�
 def parse_schedule(lines: list[Line], notes: Notes, fiscal_year: int | None) -> list[dict]:
     where = SECTION_NAMES["schedule"]
     steps: list[tuple[int, dict]] = []
+    wrapped: list[tuple[list[str], list[str]]] = []  # each step's wrapped task and detail
     pending: list[str] = []  # wrapped text above the row it belongs to
     for line in lines:
         if _SCHEDULE_HEADER_RE.search(line.text):
@@ -25,7 +26,7 @@ def parse_schedule(lines: list[Line], notes: Notes, fiscal_year: int | None) -> 
             if compact(cells[0]) in TOTAL_LABELS or NONE_RE.search(line.text):
                 notes.use(line.no)  # the 계 row repeats the total; `해당 없음`
             elif steps and has_words(line.text):
-                _continue_step(steps[-1][1], cells)
+                _continue_step(wrapped[-1], cells)
                 notes.use(line.no)
             elif has_words(line.text):
                 pending.append(joined(cells))
@@ -35,7 +36,14 @@ def parse_schedule(lines: list[Line], notes: Notes, fiscal_year: int | None) -> 
             continue
         notes.use(line.no)
         steps.append((line.no, _schedule_step(cells, period_at, fiscal_year, pending)))
+        wrapped.append(([], []))
         pending = []
+    for (_, step), (tasks, details) in zip(steps, wrapped, strict=True):
+        # Joined once, at the end: linear however many lines a row wraps over.
+        if tasks:
+            step["task"] = joined([step["task"] or "", *tasks])
+        if details:
+            step["detail"] = joined([step["detail"] or "", *details])
     for no, step in steps:
         if step["start"] is None and not step.get("period_text"):
             notes.add(where, no, f"{step['task']}: 추진기간을 읽지 못해 비워 둠")
@@ -80,10 +88,9 @@ def _schedule_step(
     return step
 
 
-def _continue_step(step: dict, cells: list[str]) -> None:
+def _continue_step(wrapped: tuple[list[str], list[str]], cells: list[str]) -> None:
     """A wrapped row: cells in the detail column continue the detail, others the task."""
     task, detail = (cells[0], cells[3:]) if len(cells) >= 4 else (joined(cells), [])
     if task:
-        step["task"] = joined([step["task"] or "", task])
-    if detail:
-        step["detail"] = joined([step["detail"] or "", *detail])
+        wrapped[0].append(task)
+    wrapped[1].extend(detail)

@@ -195,12 +195,13 @@ def strip_bullet(text: str) -> str:
 
 def bulleted(lines: list[Line]) -> list[tuple[int, str]]:
     """List entries: a bulleted line starts one, an unbulleted line continues the last."""
-    entries: list[tuple[int, str]] = []
+    entries: list[tuple[int, list[str]]] = []  # joined once, at the end: linear in the lines
     for line in lines:
         text = joined(line.cells)
         body = strip_bullet(text)
         if body != text or not entries:
-            entries.append((line.no, body))
+            entries.append((line.no, [body]))
         else:
-            entries[-1] = (entries[-1][0], squash(f"{entries[-1][1]} {text}"))
-    return [(no, text) for no, text in entries if text]
+            entries[-1][1].append(text)
+    joined_entries = [(no, squash(" ".join(parts))) for no, parts in entries]
+    return [(no, text) for no, text in joined_entries if text]
