@@ -222,3 +222,43 @@ def test_lines_shuffled_inside_a_section_never_break_the_accounting():
     _, notes = read_document(text)
     numbered = {no for no, line in enumerate(text.split("\n"), 1) if line.strip()}
     assert numbered - notes.used - notes.furniture - notes.named == set()
+
+
+@pytest.mark.parametrize(
+    ("printed", "amount_won"),
+    [
+        ("교재 인쇄 : 3,850원 × 4,000부", 15_400_000),
+        ("교재 인쇄 : 4,000부 * 3,850원", 15_400_000),
+        ("교재 인쇄 : 단가 3,850원 X 수량 4,000부", 15_400_000),
+        ("교재 인쇄 3,850원/㎡ x 4,000㎡", 15_400_000),
+        ("교재 인쇄 : 1시간당 3,850원 × 4,000시간", 15_400_000),
+        ("교재 인쇄 : 3,850원 × 2.5개월", 9_625),
+        ("교재 인쇄 : 1,237원 × 2.5개월", 3_092),  # 3,092.5원: below 1원 is cut off
+    ],
+)
+def test_a_formula_gives_its_product_in_won(printed, amount_won):
+    assert cost_basis_module._name_and_product(printed) == ("교재 인쇄", amount_won)
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end", "words"),
+    [
+        ("연중", "2024-01", "2024-12", None),
+        ("매월", "2024-01", "2024-12", None),
+        ("분기별", "2024-01", "2024-12", None),
+        ("상반기", "2024-01", "2024-06", None),
+        ("하반기", "2024-07", "2024-12", None),
+        ("3분기", "2024-07", "2024-09", None),
+        ("2024.03 – 2024.05", "2024-03", "2024-05", None),
+        ("수시", None, None, "수시"),
+        ("필요시", None, None, "필요시"),
+    ],
+)
+def test_a_schedule_period_in_words(period, start, end, words):
+    old = "민간위탁 사업 추진\t2024.01~2024.12\t"
+    text = text_of(REAL)
+    assert text.count(old) == 1
+    document = parse_document(text.replace(old, f"민간위탁 사업 추진\t{period}\t"))
+    step = next(step for step in document["schedule"] if step["task"] == "민간위탁 사업 추진")
+    assert (step["start"], step["end"], step.get("period_text")) == (start, end, words)
+    assert not [w for w in document["warnings"] if w.startswith("추진일정")]

@@ -195,7 +195,7 @@ def _name_and_product(text: str) -> tuple[str, int | None]:
             return name.strip(" :"), None
         chosen = next((f for f in figures if f["won"]), figures[-1])
         product *= Fraction(chosen["figure"].replace(",", ""))
-    return name.strip(" :"), round(product)
+    return name.strip(" :"), arithmetic.whole_won(product)
 
 
 def _nest(items: list[_Item], notes: Notes) -> list[_Item]:
