@@ -233,7 +233,7 @@ def test_lines_shuffled_inside_a_section_never_break_the_accounting():
         ("교재 인쇄 3,850원/㎡ x 4,000㎡", 15_400_000),
         ("교재 인쇄 : 1시간당 3,850원 × 4,000시간", 15_400_000),
         ("교재 인쇄 : 3,850원 × 2.5개월", 9_625),
-        ("교재 인쇄 : 1,237원 × 2.5개월", 3_092),  # 3,092.5원: below 1원 is cut off
+        ("교재 인쇄 : 1,237원 × 1.5개월", 1_855),  # 1,855.5원: below 1원 is cut off
     ],
 )
 def test_a_formula_gives_its_product_in_won(printed, amount_won):
@@ -262,3 +262,24 @@ def test_a_schedule_period_in_words(period, start, end, words):
     step = next(step for step in document["schedule"] if step["task"] == "민간위탁 사업 추진")
     assert (step["start"], step["end"], step.get("period_text")) == (start, end, words)
     assert not [w for w in document["warnings"] if w.startswith("추진일정")]
+
+
+@pytest.mark.parametrize(
+    ("wording", "is_contract"),
+    [
+        ("위·수탁 협약 체결(2013.4.12.~2015.4.11.)", True),
+        ("재위탁 협약 체결(2년, 2013.4.12.~2015.4.11.)", True),
+        ("민간위탁 성과평가 용역 계약 체결(2013.4.12.~2013.10.11.)", False),
+        ("센터 리모델링 공사 계약 체결(2013.4.12.~2013.10.11.)", False),
+        ("위탁 차량 임차 계약 체결(2013.4.12.~2015.4.11.)", False),
+        ("심야버스 운행 협약 체결(2013.4.12.~2015.4.11.)", False),
+    ],
+)
+def test_only_a_consignment_is_a_contract(wording, is_contract):
+    old = "0 2013.4.11\t서울시 사회적경제지원센터 개소"
+    text = text_of(REAL)
+    assert text.count(old) == 1
+    document = parse_document(text.replace(old, f"0 2013.4.11\t{wording}"))
+    signed = [contract for contract in document["contracts"] if contract["signed"] == "2013-04-11"]
+    assert len(signed) == is_contract
+    assert any(event["text"] == wording for event in document["history"])
