@@ -18,8 +18,9 @@ from programs.parsing import MAX_BYTES, TooLarge, parse_document, parse_file
 from programs.parsing import cost_basis as cost_basis_module
 from programs.parsing.characters import members, normalize
 from programs.parsing.document import read_document
+from programs.parsing.layout import furniture
 from programs.parsing.score import score
-from programs.parsing.text import Notes
+from programs.parsing.text import Notes, split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = sorted(
@@ -128,9 +129,9 @@ def test_the_classes_hold_the_variants_extraction_writes():
 
 def _with_page_breaks(text: str, breaks: list[tuple[str, list[str]]]) -> str:
     """`text` with page furniture inserted before each of `breaks`' anchor lines."""
-    for anchor, furniture in breaks:
+    for anchor, inserted in breaks:
         assert text.count(f"\n{anchor}") == 1, anchor
-        text = text.replace(f"\n{anchor}", "\n" + "\n".join(["", *furniture, ""]) + f"\n{anchor}")
+        text = text.replace(f"\n{anchor}", "\n" + "\n".join(["", *inserted, ""]) + f"\n{anchor}")
     return text
 
 
@@ -283,3 +284,11 @@ def test_only_a_consignment_is_a_contract(wording, is_contract):
     signed = [contract for contract in document["contracts"] if contract["signed"] == "2013-04-11"]
     assert len(signed) == is_contract
     assert any(event["text"] == wording for event in document["history"])
+
+
+def test_a_row_of_figures_next_to_two_page_breaks_is_not_furniture():
+    page = ["시설비\t(x-)\t(x-)\t(x-)\t(x-)", "\t100\t200\t100\t100", "세출예산 사업설명서"]
+    text = "\n".join([*page, "- 1 -", *page, "- 2 -", *page])
+    lines = split_lines(text)
+    found = {line.text for line in lines if line.no in furniture(lines, None)}
+    assert found == {"- 1 -", "- 2 -", "세출예산 사업설명서"}

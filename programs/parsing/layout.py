@@ -11,7 +11,8 @@ import re
 from collections import Counter
 
 from .characters import DASH
-from .text import Line
+from .text import Line, has_words
+from .values import is_money
 
 _PAGE_NUMBER_RE = re.compile(rf"{re.escape(DASH)}?\d{{1,4}}{re.escape(DASH)}?|\d{{1,4}}/\d{{1,4}}")
 # A table's unit note (`(단위 : 천원, %)`), compared without spaces.
@@ -23,6 +24,11 @@ def is_page_number(line: Line) -> bool:
     return "\t" not in line.text.strip() and bool(_PAGE_NUMBER_RE.fullmatch(line.compact))
 
 
+def _may_be_header(line: Line) -> bool:
+    """Words, and no figure of a table: a row of amounts repeated by chance is not a header."""
+    return has_words(line.text) and not any(is_money(cell) for cell in line.cells)
+
+
 def furniture(lines: list[Line], title: str | None) -> set[int]:
     """The source line numbers of the page furniture among `lines` (the title line excluded)."""
     breaks = [index for index, line in enumerate(lines) if is_page_number(line)]
@@ -32,7 +38,7 @@ def furniture(lines: list[Line], title: str | None) -> set[int]:
     neighbours: list[Line] = []
     for index in breaks:
         around = lines[max(0, index - _NEAR) : index] + lines[index + 1 : index + 1 + _NEAR]
-        neighbours += [line for line in around if not is_page_number(line)]
+        neighbours += [line for line in around if _may_be_header(line)]
         near.update({line.compact for line in around})
     found |= {line.no for line in neighbours if near[line.compact] >= 2}
     if title:
