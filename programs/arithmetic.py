@@ -10,6 +10,7 @@ project, so any of them may import it.
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from django.db.models import Case, ExpressionWrapper, F, FloatField, When
@@ -100,6 +101,11 @@ def percent_change_expression(prior: str, current: str) -> Case:
 def thousands(won: int) -> int:
     """원 as a budget book prints it in 천원: rounded up to the next 천원."""
     return -(-won // 1000)
+
+
+def whole_won(amount: Fraction) -> int:
+    """A formula's product (`1,237원 × 2.5개월`) in whole 원: below 1원 is cut off (절사)."""
+    return int(amount)
 
 
 def adds_up_won(parts_won: int | None, count: int, stated_won: int | None) -> bool:

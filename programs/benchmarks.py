@@ -110,3 +110,13 @@ def throughput(texts: list[str], rounds: int) -> Throughput:
     remove_bench_documents()
     parse, store, total = (statistics.median(r[i] for r in results) for i in range(3))
     return Throughput(len(texts) / parse, len(texts) / store, len(texts) / total)
+
+
+def large_parse_time(size: int = 1_000_000) -> tuple[int, float]:
+    """Bytes and seconds to parse one text of about `size` bytes: a sample repeated, the
+    worst case the upload accepts (every section, table and item many times over)."""
+    sample = sorted(settings.BASE_DIR.glob("samples/*.txt"))[0].read_text(encoding="utf-8")
+    text = sample * max(1, size // len(sample.encode("utf-8")))
+    start = time.perf_counter()
+    parse_document(text)
+    return len(text.encode("utf-8")), time.perf_counter() - start

@@ -108,7 +108,15 @@ def test_utf8_with_a_bom_crlf_and_cr_give_the_same_result():
         assert parse_document(decode(data)) == expected
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.stem)
+def _in_cp949(path: Path) -> bool:
+    try:
+        text_of(path).replace("☑", "▣").encode("cp949")
+    except UnicodeEncodeError:  # the corpus's other bullets and signs are not in CP949
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", filter(_in_cp949, DOCUMENTS), ids=lambda path: path.stem)
 def test_cp949_gives_the_same_result_as_utf8(path):
     # CP949 has no ☑; documents saved in it tick the box with ▣.
     text = text_of(path).replace("☑", "▣")

@@ -7,13 +7,23 @@ on the document's structure (section headings, cell positions, bullets) and on t
 identities between its figures (docs/document-format.md), not on any wording.
 
 A value that cannot be read is `None` plus an entry in `warnings` naming the section and the
-source line; input that is not a program description raises `NotADocument`. No other exception
+source line; input that is not a program description raises `NotADocument` (`TooLarge` for a
+text beyond `MAX_BYTES`). No other exception
 escapes `decode` or `parse_document`.
 """
 
 from ..documents import FORMAT
 from .document import parse_document, parse_file
 from .sections import SECTION_NAMES
-from .text import NotADocument, decode
+from .text import MAX_BYTES, NotADocument, TooLarge, decode
 
-__all__ = ["FORMAT", "SECTION_NAMES", "NotADocument", "decode", "parse_document", "parse_file"]
+__all__ = [
+    "FORMAT",
+    "MAX_BYTES",
+    "SECTION_NAMES",
+    "NotADocument",
+    "TooLarge",
+    "decode",
+    "parse_document",
+    "parse_file",
+]

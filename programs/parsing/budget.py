@@ -47,15 +47,20 @@ def parse_budget(lines: list[Line], notes: Notes) -> Budget:
         match = _BUDGET_YEAR_RE.search(line.text)
         if match or "구분" in compact(line.cells[0]):
             year = read_year(match["year"]) if match else year
+            notes.use(line.no)
             continue
         label, values = _label_and_values(line.cells)
         kind = _budget_line_kind(values)
         if kind is None:
             if is_label(label) and not any(values):
                 pending.append(label)
-            elif has_words(line.text) and not NONE_RE.search(line.text):
+                notes.use(line.no)
+            elif NONE_RE.search(line.text) or not (rows or pending or has_words(line.text)):
+                notes.use(line.no)  # `해당 없음`, or a piece of the head wrapped (`(B-A)*100/A`)
+            else:
                 notes.add(SECTION_NAMES["budget"], line.no, ignored(line.text))
             continue
+        notes.use(line.no)
         if kind == "amounts" and open_row is not None:
             row = open_row
         else:

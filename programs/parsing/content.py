@@ -3,12 +3,14 @@
 import re
 from typing import NamedTuple
 
+from .characters import DOT, DOUBLE_QUOTE, QUOTE, TILDE
 from .sections import SECTION_NAMES
 from .text import NONE_RE, Line, Notes, bulleted, compact, says_none, squash
 from .values import RANGE_SPLIT_RE, YEAR, read_year
 
 
 def parse_purpose(lines: list[Line], notes: Notes) -> str | None:
+    notes.use(*(line.no for line in lines))  # the lines joined are the text
     text = squash(" ".join(text for _, text in bulleted(lines)))
     if not text:
         notes.add(SECTION_NAMES["purpose"], None, "내용이 없음")
@@ -21,11 +23,12 @@ _ARTICLE_RE = re.compile(
 )
 # `법령상 근거`, `자치법규 근거 :` head the list of laws.
 _BASIS_HEADER_RE = re.compile(r"^[가-힣 ]{0,8}근거\s*(?:[:：]\s*|$)")
-_LAW_SEPARATORS = " ,·및~∼、「」『』\"'"
+_LAW_SEPARATORS = f" ,{DOT}및{TILDE}、「」『』{DOUBLE_QUOTE}{QUOTE}"
 _MIN_LAW_NAME = 3  # shorter text between articles is a connective (`내지`), not a law
 
 
 def parse_legal_basis(lines: list[Line], notes: Notes) -> list[dict]:
+    notes.use(*(line.no for line in lines))  # each line a law, or part of one
     laws: list[dict] = []
     for _, text in bulleted(lines):
         text = _BASIS_HEADER_RE.sub("", text)  # `법령상 근거 :` heads the list
@@ -60,7 +63,7 @@ class Content(NamedTuple):
 
 # `사업기간 : …`; a label without a colon only before a year (`사업기간 2013년~`) or alone.
 _CONTENT_FIELD_RE = re.compile(
-    r"(?P<label>사업기간|사업내용|(?:사업)?(?:수행|추진)방법)\s*(?:[:：]|$|(?=['’\d]))\s*(?P<value>.*)"
+    rf"(?P<label>사업기간|사업내용|(?:사업)?(?:수행|추진)방법)\s*(?::|$|(?=[{QUOTE}\d]))\s*(?P<value>.*)"
 )
 _YEAR_RE = re.compile(YEAR)
 
@@ -72,6 +75,7 @@ def empty_period() -> dict:
 def parse_content(lines: list[Line], notes: Notes) -> Content:
     where = SECTION_NAMES["content"]
     period, period_line, activities, method = None, None, [], None
+    notes.use(*(line.no for line in lines))  # each line a field, an activity or part of one
     for no, text in bulleted(lines):
         field = _CONTENT_FIELD_RE.fullmatch(text)
         label = field["label"] if field else None

@@ -8,6 +8,7 @@ from .budget import Budget, empty_total, parse_budget
 from .content import Content, empty_period, parse_content, parse_legal_basis, parse_purpose
 from .cost_basis import cost_basis_year, parse_cost_basis
 from .history import parse_history, read_contracts
+from .layout import furniture
 from .officers import parse_officers
 from .overview import Overview, empty_funding, parse_overview
 from .performance import parse_list, parse_performance
@@ -16,11 +17,22 @@ from .sections import (
     MIN_SECTIONS,
     SECTION_NAMES,
     TITLE_PREFIX_RE,
-    drop_running_headers,
     split_sections,
 )
 from .settlements import parse_settlements
-from .text import Line, NotADocument, Notes, decode, split_lines, squash
+from .text import (
+    MAX_BYTES,
+    Line,
+    NotADocument,
+    Notes,
+    TooLarge,
+    compact,
+    decode,
+    ignored,
+    refuse_too_large,
+    split_lines,
+    squash,
+)
 
 
 def parse_file(path: str | PathLike) -> dict:
@@ -30,15 +42,30 @@ def parse_file(path: str | PathLike) -> dict:
             data = file.read()
     except OSError as exc:
         raise NotADocument(f"파일을 읽을 수 없음 ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BYTES:  # refused before decoding it
+        raise TooLarge(len(data))
     return parse_document(decode(data))
 
 
 def parse_document(text: str) -> dict:
     """The JSON form (`budget-program-document/1`) of a program description's text."""
+    return read_document(text)[0]
+
+
+def read_document(text: str) -> tuple[dict, Notes]:
+    """The JSON form, and the notes of reading: its warnings and which lines it read.
+
+    Every non-empty line is accounted for: read into a field (`notes.used`), page furniture
+    (`notes.furniture`), or named in a warning (`notes.named`).
+    """
+    refuse_too_large(text)
     lines = split_lines(text)
     if not lines:
         raise NotADocument("텍스트가 비어 있음")
-    sections = split_sections(lines)
+    notes = Notes()
+    title_key = compact(TITLE_PREFIX_RE.sub("", lines[0].text))
+    notes.furniture = furniture(lines, title_key)
+    sections = split_sections([line for line in lines if line.no not in notes.furniture])
     found = [key for key in SECTION_NAMES if key in sections.bodies]
     if len(found) < MIN_SECTIONS:
         shown = ", ".join(SECTION_NAMES[key] for key in found) or "없음"
@@ -46,13 +73,15 @@ def parse_document(text: str) -> dict:
             f"사업설명서의 절 제목(□ 예산 총괄, □ 산출근거, □ 추진경위, …)이 "
             f"{len(found)}개뿐임 ({shown})"
         )
-    notes = Notes()
     bodies = sections.bodies
     title = TITLE_PREFIX_RE.sub("", squash(sections.title.text)) if sections.title else None
     if title:
-        drop_running_headers(bodies, title)
+        notes.use(sections.title.no)
     else:
         notes.add("제목", None, "사업명(첫 줄)이 없음")
+    notes.use(*sections.headings)
+    for line in sections.stray:
+        notes.add("절 밖", line.no, ignored(line.text, "어느 절에도 속하지 않는"))
     for key, name in SECTION_NAMES.items():
         if key not in bodies:
             notes.add(name, None, "절이 없음")
@@ -101,7 +130,7 @@ def parse_document(text: str) -> dict:
         "settlements": settlements,
     }
     document["warnings"] = notes.messages
-    return document
+    return document, notes
 
 
 def _fiscal_year(

@@ -4,18 +4,24 @@ import re
 from typing import NamedTuple
 
 from .. import arithmetic
+from .characters import BULLET, DASH, DOT, TILDE
 from .sections import SECTION_NAMES
-from .text import BULLET, Line, Notes, has_words, ignored, joined, says_none, squash, strip_bullet
+from .text import Line, Notes, has_words, ignored, joined, says_none, squash, strip_bullet
 from .values import YEAR, first_day, last_day, read_range
 
-_DATE = rf"{YEAR}\s*[./년-]\s*\d{{1,2}}(?:\s*[./월-]\s*\d{{1,2}})?\s*[.일월]?"
-_END_DATE = rf"(?:{YEAR}\s*[./년-]\s*)?\d{{1,2}}(?:\s*[./월-]\s*\d{{1,2}})?\s*[.일월]?"
+_DASH = re.escape(DASH)
+_DATE = rf"{YEAR}\s*[./년{_DASH}]\s*\d{{1,2}}(?:\s*[./월{_DASH}]\s*\d{{1,2}})?\s*[.일월]?"
+_END_DATE = rf"(?:{YEAR}\s*[./년{_DASH}]\s*)?\d{{1,2}}(?:\s*[./월{_DASH}]\s*\d{{1,2}})?\s*[.일월]?"
 _EVENT_RE = re.compile(
-    rf"(?:{BULLET}\s*)?(?P<date>{_DATE}(?:\s*[~∼〜～]\s*{_END_DATE})?)(?:\s+(?P<text>.*))?"
+    rf"(?:{BULLET}\s*)?(?P<date>{_DATE}(?:\s*{TILDE}\s*{_END_DATE})?)(?:\s+(?P<text>.*))?"
 )
+# A consignment (위탁, 위수탁, 위·수탁, 재위탁, and its 재계약) signed as a contract or an
+# agreement; a research, works or goods contract (용역, 공사, 물품) is an event only.
 _CONTRACT_WORD_RE = re.compile(r"협약|계약")
+_CONSIGNMENT_RE = re.compile(rf"위\s*{re.escape(DOT)}?\s*수?\s*탁|재\s*계약")
+_OTHER_CONTRACT_RE = re.compile(r"용역|공사|물품|구매|임차|임대")
 _TERM_RE = re.compile(r"\((?P<inner>[^()]*)\)")
-_TERM_SPAN_RE = re.compile(rf"{_DATE}\s*[~∼〜～]\s*{_END_DATE}")
+_TERM_SPAN_RE = re.compile(rf"{_DATE}\s*[{TILDE}{_DASH}]\s*{_END_DATE}")
 _TERM_YEARS_RE = re.compile(r"(?<![\d.'])(\d{1,2})\s*년(?!\s*\d)")
 
 
@@ -32,29 +38,42 @@ class _Event(NamedTuple):
 
 def parse_history(lines: list[Line], notes: Notes) -> list[_Event]:
     events: list[_Event] = []
+    parts: list[list[str]] = []  # each event's text, line by line: joined once, at the end
+    depth = 0  # brackets the last event leaves open
     where = SECTION_NAMES["history"]
     for line in lines:
         text = joined(line.cells)
         match = _EVENT_RE.fullmatch(text)
-        if match and not (events and _unclosed(events[-1].text)):
+        # A line wrapped inside brackets continues the event, even where it starts with a date.
+        if match and depth <= 0:
             dates = read_range(match["date"])
             if dates is None:
                 notes.add(where, line.no, f"날짜를 읽지 못해 비워 둠 ({match['date']!r})")
             start, end = dates or (None, None)
-            events.append(_Event(line.no, start, end, squash(match["text"] or "")))
-        elif events and has_words(text):
-            last = events[-1]
-            events[-1] = last._replace(text=squash(f"{last.text} {strip_bullet(text)}"))
-        elif has_words(text) and not says_none([line]):
+            events.append(_Event(line.no, start, end, ""))
+            parts.append([match["text"] or ""])
+            depth = _opened(match["text"] or "")
+            notes.use(line.no)
+        elif events and (depth > 0 or has_words(text)):
+            parts[-1].append(strip_bullet(text))
+            depth += _opened(text)
+            notes.use(line.no)
+        elif says_none([line]):
+            notes.use(line.no)
+        else:
             notes.add(where, line.no, ignored(text, "날짜가 없는"))
+    events = [
+        event._replace(text=squash(" ".join(texts)))
+        for event, texts in zip(events, parts, strict=True)
+    ]
     for event in events:
         if not event.text:
             notes.add(where, event.line, "날짜만 있고 내용이 없음")
     return events
 
 
-def _unclosed(text: str) -> bool:
-    return text.count("(") > text.count(")")
+def _opened(text: str) -> int:
+    return text.count("(") - text.count(")")
 
 
 def read_contracts(events: list[_Event], notes: Notes) -> list[dict]:
@@ -62,7 +81,10 @@ def read_contracts(events: list[_Event], notes: Notes) -> list[dict]:
     contracts = []
     where = SECTION_NAMES["history"]
     for event in events:
-        if not _CONTRACT_WORD_RE.search(event.text):
+        text = event.text
+        if not (_CONTRACT_WORD_RE.search(text) and _CONSIGNMENT_RE.search(text)):
+            continue
+        if _OTHER_CONTRACT_RE.search(text):
             continue
         # The term is usually in brackets, `(3년, 2018.1.23~2021.1.22)`, but may stand free.
         span = _TERM_SPAN_RE.search(event.text)

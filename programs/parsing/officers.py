@@ -3,7 +3,7 @@
 import re
 
 from .sections import SECTION_NAMES
-from .text import Line, Notes, compact, has_words, ignored, subject
+from .text import Line, Notes, compact, ignored, subject
 
 _OFFICER_COLUMNS = (
     ("bureau", re.compile(r"실.?국")),
@@ -12,7 +12,7 @@ _OFFICER_COLUMNS = (
     ("team_leader", re.compile(r"팀장")),
     ("officer", re.compile(r"주무관|담당자?")),
 )
-_PHONE_RE = re.compile(r"\(?\d{2,4}\)?\s*-?\s*\d{3,4}-\d{4}|\d{3,4}-\d{4}")
+_PHONE_RE = re.compile(r"\(?\d{2,4}\)?\s*-?\s*\d{3,4}\s*-\s*\d{4}|\d{3,4}\s*-\s*\d{4}")
 # A wrapped bureau or department name continues on the phone row as a few Hangul syllables;
 # anything else there (`0/0/0/개급하던`) is extraction noise.
 _WRAPPED_NAME_RE = re.compile(r"[가-힣]{1,6}")
@@ -26,19 +26,23 @@ def parse_officers(lines: list[Line], notes: Notes) -> list[dict]:
     officers: list[tuple[int, dict]] = []
     for line in lines:
         if _NOTE_RE.match(line.text):
+            notes.use(line.no)  # `※ …`: a note to the reader
             continue
         if _is_officer_header(line):
             columns = _officer_columns(line) or columns
+            notes.use(line.no)
             continue
         cells = line.cells
         phones = [index for index, cell in enumerate(cells) if _PHONE_RE.fullmatch(cell)]
         if phones and officers:
             _add_phones(officers[-1][1], cells, columns)
+            notes.use(line.no)
         elif phones:
             notes.add(where, line.no, "이름 줄 없이 전화번호만 있어 건너뜀")
         elif _cell(cells, columns["officer"]) or len([cell for cell in cells if cell]) >= 2:
             officers.append((line.no, _officer_names(cells, columns)))
-        elif has_words(line.text):
+            notes.use(line.no)
+        else:
             notes.add(where, line.no, ignored(line.text))
     _fill_merged_cells([officer for _, officer in officers])
     for line_no, officer in officers:

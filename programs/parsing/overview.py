@@ -3,8 +3,9 @@
 import re
 from typing import NamedTuple
 
+from .characters import FILLED_SQUARE, SQUARE, TICK
 from .sections import SECTION_NAMES
-from .text import Line, Notes, compact, joined, strip_bullet
+from .text import Line, Notes, compact, ignored, joined, strip_bullet
 from .values import read_number
 
 
@@ -21,13 +22,13 @@ _OVERVIEW_LABELS = {
     "사업내용": "overview",
     "사업비": "funding",
 }
-_CHECKED_RE = re.compile(r"[☑☒■▣✔✓✅√]\s*([가-힣]+)")
-_UNCHECKED_RE = re.compile(r"[□☐]\s*[가-힣]+")
+_CHECKED_RE = re.compile(rf"[{TICK}{FILLED_SQUARE}]\s*([가-힣]+)")
+_UNCHECKED_RE = re.compile(rf"{SQUARE}\s*[가-힣]+")
 _OPTION_RE = re.compile(r"[가-힣]+")
 _FUNDING_LABELS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타"}
 # `(국비)`, `[시 비]`, `（구비）` and the amount after it, if any.
 _FUNDING_PART_RES = {
-    key: re.compile(rf"[(\[（【]\s*{label[0]}\s*{label[1]}\s*[)\]）】]\s*(?P<amount>\d[\d,]*|-)?")
+    key: re.compile(rf"[(\[【]\s*{label[0]}\s*{label[1]}\s*[)\]】]\s*(?P<amount>\d[\d,]*|-)?")
     for key, label in _FUNDING_LABELS.items()
 }
 _FUNDING_TOTAL_RE = re.compile(r"(?:\(당해년도\))?\s*(?P<amount>\d[\d,]*)")
@@ -39,7 +40,7 @@ def empty_funding() -> dict:
 
 
 def parse_overview(lines: list[Line], notes: Notes) -> Overview:
-    rows = _overview_rows(lines)
+    rows = _overview_rows(lines, notes)
     where = SECTION_NAMES["overview"]
     account_line, account = rows.get("account", (None, ""))
     account = _checked(account) or account or None
@@ -53,7 +54,7 @@ def parse_overview(lines: list[Line], notes: Notes) -> Overview:
     return Overview(account, period_type, overview, _read_funding(rows.get("funding"), notes))
 
 
-def _overview_rows(lines: list[Line]) -> dict[str, tuple[int, str]]:
+def _overview_rows(lines: list[Line], notes: Notes) -> dict[str, tuple[int, str]]:
     """The rows by label (회계, 사업기간, …): first line, and the text after the label.
 
     A line without a label continues the row above (`(당해년도)` under `사업비`).
@@ -65,8 +66,12 @@ def _overview_rows(lines: list[Line]) -> dict[str, tuple[int, str]]:
         if label:
             current = label
             rows.setdefault(label, (line.no, []))[1].extend(line.cells[1:])
+            notes.use(line.no)
         elif current:
             rows[current][1].extend(line.cells)
+            notes.use(line.no)
+        else:
+            notes.add(SECTION_NAMES["overview"], line.no, ignored(line.text))
     return {key: (no, joined(cells)) for key, (no, cells) in rows.items()}
 
 

@@ -2,12 +2,14 @@
 
 import re
 
+from .characters import BULLET, CIRCLE
 from .sections import SECTION_NAMES
-from .text import Line, Notes, bulleted, has_words, ignored, joined, says_none, squash, strip_bullet
+from .text import Line, Notes, bulleted, ignored, joined, says_none, squash, strip_bullet
 from .values import YEAR, read_year
 
 
 def parse_list(lines: list[Line], notes: Notes) -> list[str]:
+    notes.use(*(line.no for line in lines))  # each line an entry or part of one
     if says_none(lines):
         return []
     return [text for _, text in bulleted(lines)]
@@ -15,8 +17,8 @@ def parse_list(lines: list[Line], notes: Notes) -> list[str]:
 
 # A row's year: `2021년도`, `'22년` (text may follow in the same cell), or a bare `2021` cell.
 _PERF_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*(?:년\s*도?\s*(?:실적)?\s*[:：]?|(?=\t|$))")
-_PERF_SPLIT_RE = re.compile(r"(?:^|\s)(?:○|◦|◯|●|•|ㅇ|\\circ)\s*")
-_PERF_CATEGORY_RE = re.compile(r"(?P<category>[^:：\d,()]{1,15}?)\s*[:：]\s*(?P<text>.+)")
+_PERF_SPLIT_RE = re.compile(rf"(?:^|\s){BULLET}\s*")
+_PERF_CATEGORY_RE = re.compile(r"(?P<category>[^:\d,()]{1,15}?)\s*:\s*(?P<text>.+)")
 
 
 def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
@@ -27,9 +29,13 @@ def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
         if year:
             cells = line.text[year.end() :].split("\t")
             years.append((line.no, read_year(year["year"]), [_bullet_line(c) for c in cells]))
+            notes.use(line.no)
         elif years:
             years[-1][2].append(_bullet_line(joined(line.cells)))
-        elif has_words(line.text) and not says_none([line]):
+            notes.use(line.no)
+        elif says_none([line]):
+            notes.use(line.no)
+        else:
             notes.add(where, line.no, ignored(line.text, "연도가 없는"))
     records = []
     for no, year, texts in years:
@@ -47,4 +53,4 @@ def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
 def _bullet_line(text: str) -> str:
     """A line's own bullet as `○` (`0 교육 : …` → `○ 교육 : …`) so entries split on it."""
     stripped = strip_bullet(text)
-    return f"○ {stripped}" if stripped != text.strip() else text
+    return f"{CIRCLE} {stripped}" if stripped != text.strip() else text

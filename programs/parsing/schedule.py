@@ -4,33 +4,48 @@ import re
 
 from .budget import TOTAL_LABELS
 from .sections import SECTION_NAMES
-from .text import NONE_RE, Line, Notes, compact, has_words, joined, says_none, trim
+from .text import NONE_RE, Line, Notes, compact, has_words, ignored, joined, says_none, trim
 from .values import read_number, read_range
 
+_WORDS_RE = re.compile(r"[가-힣()\s]+")
 _SCHEDULE_HEADER_RE = re.compile(r"추진\s*기간|추진\s*절차|세부\s*내용|집행\s*금액")
 
 
 def parse_schedule(lines: list[Line], notes: Notes, fiscal_year: int | None) -> list[dict]:
     where = SECTION_NAMES["schedule"]
     steps: list[tuple[int, dict]] = []
+    wrapped: list[tuple[list[str], list[str]]] = []  # each step's wrapped task and detail
     pending: list[str] = []  # wrapped text above the row it belongs to
     for line in lines:
         if _SCHEDULE_HEADER_RE.search(line.text):
+            notes.use(line.no)
             continue
         cells = trim(line.cells)
         period_at = _period_cell(cells, fiscal_year)
         if period_at is None:
             if compact(cells[0]) in TOTAL_LABELS or NONE_RE.search(line.text):
-                continue
-            if steps and has_words(line.text):
-                _continue_step(steps[-1][1], cells)
+                notes.use(line.no)  # the 계 row repeats the total; `해당 없음`
+            elif steps and has_words(line.text):
+                _continue_step(wrapped[-1], cells)
+                notes.use(line.no)
             elif has_words(line.text):
                 pending.append(joined(cells))
+                notes.use(line.no)
+            else:
+                notes.add(where, line.no, ignored(line.text))
             continue
+        notes.use(line.no)
         steps.append((line.no, _schedule_step(cells, period_at, fiscal_year, pending)))
+        wrapped.append(([], []))
         pending = []
+    for (_, step), (tasks, details) in zip(steps, wrapped, strict=True):
+        # Joined once, at the end: linear however many lines a row wraps over.
+        if tasks:
+            step["task"] = joined([step["task"] or "", *tasks])
+        if details:
+            step["detail"] = joined([step["detail"] or "", *details])
     for no, step in steps:
-        if step["start"] is None:
+        if step["start"] is None and not step.get("period_text"):
             notes.add(where, no, f"{step['task']}: 추진기간을 읽지 못해 비워 둠")
         if step["amount"] is None:
             notes.add(where, no, f"{step['task']}: 예산집행금액이 비어 있거나 읽지 못해 비워 둠")
@@ -60,19 +75,22 @@ def _schedule_step(
     amount = read_number(amount_cell) if amount_cell else None
     if amount is None and has_words(amount_cell):
         detail = [amount_cell, *detail]  # no amount cell at all: this is the detail
-    return {
+    step = {
         "task": joined([*pending, *cells[:period_at]]) or None,
         "start": start,
         "end": end or start,
         "amount": amount,
         "detail": joined(detail) or None,
     }
+    # Words that name no months (`수시`, `필요시`) are the period as the document gives it.
+    if start is None and _WORDS_RE.fullmatch(cells[period_at]):
+        step["period_text"] = cells[period_at]
+    return step
 
 
-def _continue_step(step: dict, cells: list[str]) -> None:
+def _continue_step(wrapped: tuple[list[str], list[str]], cells: list[str]) -> None:
     """A wrapped row: cells in the detail column continue the detail, others the task."""
     task, detail = (cells[0], cells[3:]) if len(cells) >= 4 else (joined(cells), [])
     if task:
-        step["task"] = joined([step["task"] or "", task])
-    if detail:
-        step["detail"] = joined([step["detail"] or "", *detail])
+        wrapped[0].append(task)
+    wrapped[1].extend(detail)

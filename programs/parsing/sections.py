@@ -3,6 +3,7 @@
 import re
 from typing import NamedTuple
 
+from .characters import FILLED_SQUARE, SQUARE, SQUARE_LOOKALIKES
 from .text import Line, compact
 from .values import YEAR, read_year
 
@@ -44,11 +45,12 @@ _HEADINGS_RE = re.compile(
     )
 )
 _HEADING_RE = re.compile(
-    r"(?P<marker>[□■◻◼❏❑▢☐ㅁ口]|(?:\d{1,2}|[ⅠⅡⅢⅣⅤⅥ])\s*[.)]?(?=\s))?\s*(?P<body>[^\t]+)"
+    rf"(?P<marker>[{SQUARE}{FILLED_SQUARE}{SQUARE_LOOKALIKES}]|(?:\d{{1,2}}|[ⅠⅡⅢⅣⅤⅥ])\s*[.)]?(?=\s))?"
+    r"\s*(?P<body>[^\t]+)"
 )
 _UNIT_RE = re.compile(r"\((?:단위|금액)[^()]*\)$")
-_REAL_MARKERS = frozenset("□■◻◼❏❑▢☐")
-TITLE_PREFIX_RE = re.compile(r"^(?:세부)?사업명\s*[:：]\s*")
+_REAL_MARKERS = frozenset(SQUARE + FILLED_SQUARE)
+TITLE_PREFIX_RE = re.compile(r"^(?:세부)?사업명\s*:\s*")
 MIN_SECTIONS = 3
 
 
@@ -57,14 +59,19 @@ class _Heading(NamedTuple):
     year: int | None  # the year in `□ 2024년도 추진일정`
 
 
+_CONTINUED_RE = re.compile(r"\(계속\)$")
+
+
 def _heading(line: Line) -> _Heading | None:
     text = line.text.strip()
-    if len(text) > 40 or "\t" in text:
+    # A heading is a line of its own; a cell (after a TAB) is a group line of a table.
+    if len(text) > 40 or "\t" in line.text.rstrip():
         return None
     match = _HEADING_RE.fullmatch(text)
     if not match:
         return None
-    body = _UNIT_RE.sub("", compact(match["body"])).rstrip(":")
+    # `□ 산출근거 (계속)` after a page break continues the section.
+    body = _CONTINUED_RE.sub("", _UNIT_RE.sub("", compact(match["body"]))).rstrip(":")
     found = _HEADINGS_RE.fullmatch(body)
     if found:
         # The section's group closes after the `year` inside it: it is the last group.
@@ -78,14 +85,19 @@ class _Sections(NamedTuple):
     title: Line | None
     bodies: dict[str, list[Line]]  # section key → its lines (a repeated heading continues it)
     schedule_year: int | None
+    headings: list[int]  # the source lines of the headings
+    stray: list[Line]  # lines outside every section (under a part heading, before the first)
 
 
 def split_sections(lines: list[Line]) -> _Sections:
     bodies: dict[str, list[Line]] = {}
     title, current, schedule_year = None, None, None
+    headings: list[int] = []
+    stray: list[Line] = []
     for line in lines:
         heading = _heading(line)
         if heading:
+            headings.append(line.no)
             current = heading.key if heading.key in SECTION_NAMES else None
             if current:
                 bodies.setdefault(current, [])
@@ -95,11 +107,6 @@ def split_sections(lines: list[Line]) -> _Sections:
             bodies[current].append(line)
         elif title is None and not bodies:
             title = line
-    return _Sections(title, bodies, schedule_year)
-
-
-def drop_running_headers(bodies: dict[str, list[Line]], title: str) -> None:
-    """Drop the program title where a page break repeats it inside a section."""
-    key = compact(title)
-    for name, lines in bodies.items():
-        bodies[name] = [line for line in lines if line.compact != key]
+        else:
+            stray.append(line)
+    return _Sections(title, bodies, schedule_year, headings, stray)

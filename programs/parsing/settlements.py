@@ -7,7 +7,7 @@ from ..arithmetic import SETTLEMENT_COLUMNS, SETTLEMENT_LABELS
 from ..formatting import amount
 from .placement import place, settlement_score_in
 from .sections import SECTION_NAMES
-from .text import NONE_RE, Line, Notes, compact, has_words, ignored, subject, trim
+from .text import NONE_RE, Line, Notes, compact, ignored, subject, trim
 from .values import YEAR, read_money, read_year
 
 _SETTLEMENT_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*년?\s*도?")
@@ -21,11 +21,15 @@ def parse_settlements(lines: list[Line], notes: Notes) -> list[dict]:
         known = [key for key, name in SETTLEMENT_LABELS.items() if name in names]
         if len(known) >= 4:  # the header (repeated after a page break)
             order = [_column_key(name, i) for i, name in enumerate(names[1:])]
+            notes.use(line.no)
             continue
         year = _SETTLEMENT_YEAR_RE.fullmatch(line.cells[0])
         if year:
             rows.append(_settlement_row(line, read_year(year["year"]), order, notes))
-        elif has_words(line.text) and not NONE_RE.search(line.text):
+            notes.use(line.no)
+        elif NONE_RE.search(line.text):
+            notes.use(line.no)
+        else:
             notes.add(SECTION_NAMES["settlements"], line.no, ignored(line.text))
     return rows
 

@@ -6,12 +6,35 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from .characters import BULLET, DASH, DOT, TILDE, normalize
+
 
 class NotADocument(ValueError):
     """The input is not (the text of) a program description; the message says why."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"사업설명서가 아닙니다: {reason}")
+
+
+# A program description is 5-20 KB of text; a hundred times that is not one. Reading is
+# linear, and this bound keeps the worst case under two seconds.
+MAX_BYTES = 1024 * 1024
+
+
+class TooLarge(NotADocument):
+    """The text is larger than any program description: refused unread."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            f"텍스트가 너무 큼 ({size:,}바이트, 한도 {MAX_BYTES:,}바이트):"
+            " 사업설명서를 하나씩 올려 주세요"
+        )
+
+
+def refuse_too_large(text: str) -> None:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise TooLarge(size)
 
 
 # ---------------------------------------------------------------- decoding
@@ -59,29 +82,23 @@ class Line(NamedTuple):
     compact: str  # the text without whitespace: extraction spaces words unevenly
 
 
-# Spaces of other widths become plain spaces; zero-width characters and form feeds (page
-# breaks, which editors do not count as line breaks) disappear. Regular expressions, not
-# str.translate: that looks up every character of a Korean text in its table, nine times slower.
-_WIDE_SPACE_RE = re.compile("[\u00a0\u2002\u2003\u2009\u3000]")
-_INVISIBLE_RE = re.compile("[\u200b\ufeff\f\v]")
-# Page numbers (`- 118 -`) and unit notes (`(단위 : 천원, %)`), compared without spaces.
-_NOISE_LINE_RE = re.compile(r"[-–—]\d{1,4}[-–—]|\((?:단위|금액단위)[:：][^()]*\)")
+# Form feeds (page breaks, which editors do not count as line breaks) and vertical tabs go;
+# every other variant of a character is folded by `normalize` into its class's one form.
+_PAGE_BREAK_RE = re.compile(r"[\f\v]")
 _WS_RE = re.compile(r"\s+")
 
 
 def split_lines(text: str) -> list[Line]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE_RE.sub("", _WIDE_SPACE_RE.sub(" ", text))
+    text = _PAGE_BREAK_RE.sub("", normalize(text))
     lines = []
     for no, raw in enumerate(text.split("\n"), 1):
         # Leading TABs stay: they are the blank cells that place the others in their columns.
         kept = raw.rstrip().lstrip(" ")
         if not kept:
             continue
-        squeezed = compact(kept)
-        if _NOISE_LINE_RE.fullmatch(squeezed):
-            continue
-        lines.append(Line(no, kept, [cell.strip() for cell in kept.split("\t")], squeezed))
+        cells = [cell.strip() for cell in kept.split("\t")]
+        lines.append(Line(no, kept, cells, compact(kept)))
     return lines
 
 
@@ -105,7 +122,7 @@ def trim(cells: list[str]) -> list[str]:
 
 
 # A category label (or a piece of one wrapped over lines): words, no figures.
-_LABEL_RE = re.compile(r"[^\d=~]{0,30}[가-힣月][^\d=~]{0,30}")
+_LABEL_RE = re.compile(rf"[^\d={TILDE}]{{0,30}}[가-힣月][^\d={TILDE}]{{0,30}}")
 
 
 def is_label(text: str) -> bool:
@@ -136,8 +153,16 @@ class Notes:
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.used: set[int] = set()  # the source lines read into a field (or a table head)
+        self.named: set[int] = set()  # the source lines a warning names
+        self.furniture: set[int] = set()  # page numbers, running headers, unit notes
+
+    def use(self, *lines: int) -> None:
+        self.used.update(lines)
 
     def add(self, where: str, line: int | None, message: str) -> None:
+        if line is not None:
+            self.named.add(line)
         if line is None:
             at = ""
         elif where[-1:].isdigit():  # `결산 2020`: brackets keep the line apart from the year
@@ -161,8 +186,7 @@ def ignored(text: str, why: str = "읽지 못한") -> str:
     return f"{why} {text!r} 줄을 건너뜀"
 
 
-BULLET = r"(?:○|◦|◯|●|•|ㅇ|\\circ\b|[oO0](?=\s))"
-_BULLET_RE = re.compile(rf"^(?:{BULLET}|[-－–—‐·ㆍ∙‧*※①②③④⑤⑥⑦⑧⑨⑩])\s*")
+_BULLET_RE = re.compile(rf"^(?:{BULLET}|[{DASH}{DOT}*※①-⑳])\s*")
 
 
 def strip_bullet(text: str) -> str:
@@ -171,12 +195,13 @@ def strip_bullet(text: str) -> str:
 
 def bulleted(lines: list[Line]) -> list[tuple[int, str]]:
     """List entries: a bulleted line starts one, an unbulleted line continues the last."""
-    entries: list[tuple[int, str]] = []
+    entries: list[tuple[int, list[str]]] = []  # joined once, at the end: linear in the lines
     for line in lines:
         text = joined(line.cells)
         body = strip_bullet(text)
         if body != text or not entries:
-            entries.append((line.no, body))
+            entries.append((line.no, [body]))
         else:
-            entries[-1] = (entries[-1][0], squash(f"{entries[-1][1]} {text}"))
-    return [(no, text) for no, text in entries if text]
+            entries[-1][1].append(text)
+    joined_entries = [(no, squash(" ".join(parts))) for no, parts in entries]
+    return [(no, text) for no, text in joined_entries if text]

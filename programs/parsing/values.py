@@ -5,12 +5,15 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+from .characters import DASH, NEGATIVE, QUOTE, TILDE, TIMES
 from .text import compact
 
-_DASHES = frozenset("-－–—‐_")
-_NUMBER_RE = re.compile(r"(?P<sign>[△▲-])?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)")
+_DASHES = frozenset(f"{DASH}_")
+_NUMBER_RE = re.compile(
+    rf"(?P<sign>[{re.escape(NEGATIVE + DASH)}])?\s*(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+)"
+)
 # The national (국비) part printed before an amount: `(x209,000)`, `(x-)`, `(_X -)`.
-NATIONAL_RE = re.compile(r"\(\s*_?\s*[xX×]\s*(?P<value>[^()]*?)\s*\)")
+NATIONAL_RE = re.compile(rf"\(\s*_?\s*[xX{TIMES}]\s*(?P<value>[^()]*?)\s*\)")
 
 
 def read_number(text: str) -> int | None:
@@ -51,13 +54,22 @@ def is_money(cell: str) -> bool:
     return money.amount is not None or money.national is not None
 
 
-YEAR = r"(?:\d{4}|'\d{2}|’\d{2})"
+YEAR = rf"(?:\d{{4}}|{QUOTE}\d{{2}})"
 _POINT_RE = re.compile(
     rf"(?:(?P<year>{YEAR})\s*(?:년도?|[./-])?\s*)?"
     r"(?:(?P<month>\d{1,2})\s*(?:월|[./-])?\s*(?:(?P<day>\d{1,2})\s*(?:일|\.)?)?)?"
 )
-RANGE_SPLIT_RE = re.compile(r"[~∼〜～]")
-_ALL_YEAR = frozenset({"연중", "상시", "연중상시", "연간"})
+RANGE_SPLIT_RE = re.compile(TILDE)
+# A dash between two dates written with dots (`2025.01-2025.03`, `2024.9-10.`) is a range;
+# in `2024-03` it separates the month.
+_DASH_RANGE_RE = re.compile(rf"(?<=[.년월일\d])\s*{re.escape(DASH)}\s*(?=[{QUOTE}\d])")
+# Periods in words (추진일정), as the months of the year they name.
+_WORD_MONTHS = (
+    (re.compile(r"(?:연중|연간|상시|매월|월별|매분기|분기별|분기마다)+"), (1, 12)),
+    (re.compile(r"상반기"), (1, 6)),
+    (re.compile(r"하반기"), (7, 12)),
+    (re.compile(r"(?P<quarter>[1-4])\s*/?\s*4?\s*분기"), None),
+)
 
 
 def read_year(text: str) -> int:
@@ -103,9 +115,12 @@ def read_range(text: str, year: int | None = None) -> tuple[str | None, str | No
     text = text.strip().rstrip(".").strip()
     if text.isdigit():
         return None  # a bare number is an amount, not a month
-    if compact(text) in _ALL_YEAR and year:
-        return f"{year:04d}-01", f"{year:04d}-12"
+    months = _months_in_words(compact(text))
+    if months:
+        return (f"{year:04d}-{months[0]:02d}", f"{year:04d}-{months[1]:02d}") if year else None
     parts = RANGE_SPLIT_RE.split(text)
+    if len(parts) == 1 and re.search(r"[.년월]", text):
+        parts = _DASH_RANGE_RE.split(text, maxsplit=1)
     if len(parts) > 2:
         return None
     start = _read_point(parts[0])
@@ -123,6 +138,18 @@ def read_range(text: str, year: int | None = None) -> tuple[str | None, str | No
     if not (_iso(start) and _iso(end)):
         return None
     return _iso(start), _iso(end)
+
+
+def _months_in_words(text: str) -> tuple[int, int] | None:
+    """The first and last month of `연중`, `상반기`, `3분기`, … (the whole text), or None."""
+    for pattern, months in _WORD_MONTHS:
+        match = pattern.fullmatch(text)
+        if match:
+            if months is None:
+                quarter = int(match["quarter"])
+                return 3 * quarter - 2, 3 * quarter
+            return months
+    return None
 
 
 def first_day(iso: str) -> date:

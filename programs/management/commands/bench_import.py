@@ -1,9 +1,10 @@
-"""Benchmark: parse and import generated variants of the sample texts, print documents/s."""
+"""Benchmark: parse and import generated variants of the sample texts, print documents/s,
+and the time to parse one text of 1 MB."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from programs.benchmarks import sample_texts, throughput
+from programs.benchmarks import large_parse_time, sample_texts, throughput
 
 
 class Command(BaseCommand):
@@ -24,4 +25,6 @@ class Command(BaseCommand):
             self.stdout.write("DEBUG is on: every SQL query is logged, which slows the import")
         self.stdout.write(f"        parse: {rates.parse:8.1f} documents/s (median)")
         self.stdout.write(f"       import: {rates.store:8.1f} documents/s (median)")
+        size, seconds = large_parse_time()
+        self.stdout.write(f"   parse 1 MB: {seconds:8.2f} s ({size:,} bytes, one text)")
         self.stdout.write(f" parse+import: {rates.total:8.1f} documents/s (median)")
