@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_views, formatting, locking, roles, store
+from . import admin_views, arithmetic, formatting, locking, roles, store
 from .checks import check_document
 from .documents import export_document, stored_document
 from .models import (
@@ -43,6 +43,10 @@ from .models import (
     ScheduleStep,
     Settlement,
 )
+from .widgets import AmountField, AmountInput
+
+# Every amount of the admin (the models' amount_field/settlement_field) as staff write it.
+AMOUNTS = {models.BigIntegerField: {"form_class": AmountField, "widget": AmountInput}}
 
 admin.site.site_header = _("사업설명서 관리")
 admin.site.site_title = _("사업설명서 관리")
@@ -91,15 +95,19 @@ class SectionFormSet(forms.BaseInlineFormSet):
 class SectionInline(admin.TabularInline):
     formset = SectionFormSet
     extra = 0
+    formfield_overrides = AMOUNTS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # Rows of many short columns (names, phones, amounts) fit the screen with narrow inputs.
+        # Rows of many short columns (names, phones, amounts) fit the screen with inputs as
+        # wide as their column (admin.css); long text wraps in a box of two lines.
+        long_text = isinstance(db_field, models.CharField) and (db_field.max_length or 0) > 100
+        if long_text:
+            kwargs["widget"] = forms.Textarea
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.TextField):
-            field.widget.attrs.update(rows=2, cols=60)
+        if isinstance(db_field, models.TextField) or long_text:
+            field.widget.attrs.update(rows=2, cols=40)
         elif field is not None and hasattr(field.widget, "input_type"):
-            long_text = isinstance(db_field, models.CharField) and db_field.max_length > 100
-            field.widget.attrs.setdefault("size", 40 if long_text else 12)
+            field.widget.attrs.setdefault("size", 12)
         return field
 
 
@@ -140,7 +148,7 @@ class BudgetLineInline(SectionInline):
 
     @admin.display(description=_("증감률(%)"))
     def change_pct_display(self, line: BudgetLine) -> str:
-        return formatting.amount(line.change_pct)
+        return formatting.percent_change(line.prior, line.current)
 
 
 class CostItemInline(SectionInline):
@@ -153,7 +161,7 @@ class CostItemInline(SectionInline):
     def amount_thousands(self, item: CostItem) -> str:
         if item.amount_won is None:
             return ""
-        return formatting.amount(-(-item.amount_won // 1000))
+        return formatting.amount(arithmetic.thousands(item.amount_won))
 
 
 class LegalBasisInline(SectionInline):
@@ -203,6 +211,7 @@ class SettlementInline(admin.StackedInline):
     verbose_name_plural = _("5. 최근 3년 결산 현황")
     formset = SectionFormSet
     extra = 0
+    formfield_overrides = AMOUNTS
     fields = (
         ("year", "position"),
         (
@@ -232,11 +241,31 @@ class SettlementInline(admin.StackedInline):
         return formatting.percent(settlement.execution_rate)
 
 
+def document_sections(adminform, inline_formsets) -> list[dict]:
+    """The fieldsets and inlines of the change page in the document's order: by the number
+    their names begin with (`3. 사업설명`, then `3. 사업근거`, …), fieldsets first."""
+    sections = [{"fieldset": fieldset, "name": fieldset.name} for fieldset in adminform]
+    sections += [
+        {"inline": inline, "name": inline.opts.verbose_name_plural} for inline in inline_formsets
+    ]
+    for index, section in enumerate(sections):
+        section["anchor"] = f"section-{index}"
+    return sorted(sections, key=lambda section: str(section["name"]).split(".", 1)[0])
+
+
 class ProgramYearForm(forms.ModelForm):
     """The year's form carries the version it was read at (see `programs.locking`)."""
 
     # Not `version` itself: the admin allows no non-editable model field in a form.
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Kept in the history record of the change (simple-history's 100 characters); shown in
+    # the save bar (change_form.html), not in a fieldset.
+    change_reason = forms.CharField(
+        label=_("변경 사유"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("예: 2차 추경 반영"), "size": 30}),
+    )
 
     class Meta:
         model = ProgramYear
@@ -265,6 +294,12 @@ class ProgramYearForm(forms.ModelForm):
 @admin.register(ProgramYear)
 class ProgramYearAdmin(DepartmentScopedAdmin):
     form = ProgramYearForm
+
+    class Media:
+        css = {"all": ("css/admin-change.css",)}
+        js = ("js/arithmetic.js", "js/admin-change.js")
+
+    formfield_overrides = AMOUNTS
     department_lookup = "program__department"
     list_display = ("program", "fiscal_year", "department", "account", "budget_display")
     list_filter = (
@@ -361,6 +396,12 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
             # the page comes back with what was typed (a save refused), which they now hold.
             stored = export_document(obj) if request.method == "GET" else stored_document(obj.pk)
             context["findings"] = check_document(stored)
+            if not self.has_change_permission(request, obj):  # not Django's "뷰 …"
+                context["title"] = gettext("%s 보기") % self.opts.verbose_name
+        context["severity_labels"] = arithmetic.SEVERITY_LABELS
+        context["sections"] = document_sections(
+            context["adminform"], context["inline_admin_formsets"]
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
@@ -384,7 +425,10 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         save_sections = partial(super().save_related, request, form, formsets, change)
-        store.save_edit(form.instance, save_sections, user=request.user, created=not change)
+        reason = form.cleaned_data.get("change_reason", "")
+        store.save_edit(
+            form.instance, save_sections, user=request.user, created=not change, reason=reason
+        )
         for message in form.instance.check_errors:
             warning = gettext("저장했지만 맞지 않는 항목이 있습니다: %s") % message
             messages.warning(request, warning)
