@@ -43,4 +43,3 @@ class AmountField(forms.IntegerField):
         if isinstance(value, str):
             value = parse_amount(value)
         return super().to_python(value)
-

@@ -103,9 +103,7 @@ def test_settlement_identities_give_the_same_figures(js):
     ]
     # Rows that satisfy both identities, with blanks: completion must find the blanks back.
     for _ in range(500):
-        final, carried_in, change, executed, carried_out = (
-            rng.randint(0, 10**9) for _ in range(5)
-        )
+        final, carried_in, change, executed, carried_out = (rng.randint(0, 10**9) for _ in range(5))
         row = {
             "final_budget": final,
             "carried_in": carried_in,
