@@ -6,7 +6,8 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import checks, formatting, queries, reports
+from .. import formatting, queries, reports
+from ..arithmetic import SEVERITY_LABELS
 
 register = template.Library()
 
@@ -15,7 +16,6 @@ register.filter("percent", formatting.percent)
 register.filter("docdate", formatting.date)
 register.filter("execution_rate", reports.execution_rate)
 
-SEVERITY_LABELS = {checks.ERROR: "오류", checks.WARNING: "주의", checks.INFO: "참고"}
 SECTION_LABELS = {
     "budget_summary": "예산 총괄",
     "cost_basis": "산출근거",
