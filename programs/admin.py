@@ -8,16 +8,19 @@ refused (`programs.locking`). The import, history and restore screens are `admin
 
 from functools import partial
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -257,7 +260,9 @@ class ProgramYearForm(forms.ModelForm):
     """The year's form carries the version it was read at (see `programs.locking`)."""
 
     # Not `version` itself: the admin allows no non-editable model field in a form.
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    base_version = forms.IntegerField(
+        label=_("읽은 버전"), widget=forms.HiddenInput, required=False, min_value=0
+    )
     # Kept in the history record of the change (simple-history's 100 characters); shown in
     # the save bar (change_form.html), not in a fieldset.
     change_reason = forms.CharField(
@@ -544,6 +549,50 @@ class DepartmentAdmin(DepartmentScopedAdmin):
 
 User = get_user_model()
 
+ACTIONS = {"add": _("추가"), "change": _("변경"), "delete": _("삭제"), "view": _("보기")}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission in Korean (`사업설명서 | 연도별 사업설명서 변경`): Django stores its
+    names in English, as the models were named when it made them."""
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is None or action not in ACTIONS:
+        return permission.name
+    recorded = getattr(model, "instance_type", None)  # simple-history's "historical …"
+    name = (
+        gettext("%s 이력") % recorded._meta.verbose_name if recorded else model._meta.verbose_name
+    )
+    return f"{model._meta.app_config.verbose_name} | {name} {ACTIONS[action]}"
+
+
+def korean_permissions(field: forms.Field | None) -> forms.Field | None:
+    if field is not None:
+        field.label_from_instance = permission_label
+    return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(auth_admin.GroupAdmin):
+    readonly_fields = ("permission_names",)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ("name", "permission_names")
+        return ("name", "permissions")
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return korean_permissions(field) if db_field.name == "permissions" else field
+
+    @admin.display(description=_("권한"))
+    def permission_names(self, group: Group) -> str:
+        permissions = group.permissions.select_related("content_type")
+        return format_html_join("", "<div>{}</div>", ((permission_label(p),) for p in permissions))
+
 
 class UserChangeForm(auth_forms.UserChangeForm):
     """The user's roles and, for a department editor, their departments, on one page."""
@@ -607,7 +656,8 @@ class UserAdmin(auth_admin.UserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name__in=roles.ROLES)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return korean_permissions(field) if db_field.name == "user_permissions" else field
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
@@ -623,3 +673,31 @@ class UserAdmin(auth_admin.UserAdmin):
         super().save_related(request, form, formsets, change)
         if "departments" in form.cleaned_data:
             form.instance.edited_departments.set(form.cleaned_data["departments"])
+
+
+# ---------------------------------------------------------------- sign-in records (django-axes)
+
+
+def _signed_in(kind: str):
+    """django-axes names its records in English ("Access Log for kim @ …", in the admin's
+    titles and breadcrumbs) and has no Korean: named here, as the rest of the admin."""
+
+    def name(record) -> str:
+        when = formatting.date(timezone.localtime(record.attempt_time).date())
+        return f"{record.username} {kind} ({when})"
+
+    return name
+
+
+AccessAttempt.__str__ = _signed_in(_("로그인 시도"))
+AccessLog.__str__ = _signed_in(_("로그인"))
+AccessFailureLog.__str__ = _signed_in(_("로그인 실패"))
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    @admin.display(description=_("상태"))
+    def status(self, obj: AccessAttempt) -> str:
+        return super().status(obj)

@@ -282,6 +282,7 @@ def test_nested_and_derived_figures(sample_document):
     before_amount = sample_document["cost_basis"][1]["items"][2]["children"][0]["amount_won"]
     before_executed = sample_document["settlements"][1]["national"]["executed"]
     assert found == [
-        f"산출근거: 민간위탁금 '사회적경제지원센터 사업비' '민간판로 확대' 금액(원): {before_amount:,} → 5",
+        "산출근거: 민간위탁금 '사회적경제지원센터 사업비' '민간판로 확대' 금액(원): "
+        f"{before_amount:,} → 5",
         f"결산: 2021년 국비 집행액: {history.shown(before_executed)} → 7",
     ]
