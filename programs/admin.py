@@ -88,6 +88,11 @@ class SectionFormSet(forms.BaseInlineFormSet):
             return super().get_queryset()
         return getattr(self.instance, self.fk.remote_field.get_accessor_name()).all()
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # a row's checkbox, under the column "삭제?"
+            form.fields["DELETE"].widget.attrs["aria-label"] = gettext("삭제")
+
     @cached_property
     def empty_form(self):
         # The admin asks for it up to five times an inline (media, rows, column headings)
@@ -107,10 +112,14 @@ class SectionInline(admin.TabularInline):
         if long_text:
             kwargs["widget"] = forms.Textarea
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is None:
+            return field
         if isinstance(db_field, models.TextField) or long_text:
             field.widget.attrs.update(rows=2, cols=40)
-        elif field is not None and hasattr(field.widget, "input_type"):
+        elif hasattr(field.widget, "input_type"):
             field.widget.attrs.setdefault("size", 12)
+        # A row's inputs have no label of their own: the column heading names them.
+        field.widget.attrs["aria-label"] = str(db_field.verbose_name)
         return field
 
 

@@ -3,7 +3,8 @@
 // bar that counts unsaved changes and asks before leaving with them.
 "use strict";
 
-(function () {
+// Loaded in the head with the admin's media: it starts once the form is there.
+document.addEventListener("DOMContentLoaded", function () {
   const { arithmetic, formatting } = window;
   const form = document.getElementById("programyear_form");
   if (!form) return;
@@ -233,4 +234,4 @@
   }
 
   if (counter) update();
-})();
+});
