@@ -8,16 +8,19 @@ refused (`programs.locking`). The import, history and restore screens are `admin
 
 from functools import partial
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -43,6 +46,10 @@ from .models import (
     ScheduleStep,
     Settlement,
 )
+from .widgets import AmountField, AmountInput
+
+# Every amount of the admin (the models' amount_field/settlement_field) as staff write it.
+AMOUNTS = {models.BigIntegerField: {"form_class": AmountField, "widget": AmountInput}}
 
 admin.site.site_header = _("사업설명서 관리")
 admin.site.site_title = _("사업설명서 관리")
@@ -81,6 +88,11 @@ class SectionFormSet(forms.BaseInlineFormSet):
             return super().get_queryset()
         return getattr(self.instance, self.fk.remote_field.get_accessor_name()).all()
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # a row's checkbox, under the column "삭제?"
+            form.fields["DELETE"].widget.attrs["aria-label"] = gettext("삭제")
+
     @cached_property
     def empty_form(self):
         # The admin asks for it up to five times an inline (media, rows, column headings)
@@ -91,15 +103,23 @@ class SectionFormSet(forms.BaseInlineFormSet):
 class SectionInline(admin.TabularInline):
     formset = SectionFormSet
     extra = 0
+    formfield_overrides = AMOUNTS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # Rows of many short columns (names, phones, amounts) fit the screen with narrow inputs.
+        # Rows of many short columns (names, phones, amounts) fit the screen with inputs as
+        # wide as their column (admin.css); long text wraps in a box of two lines.
+        long_text = isinstance(db_field, models.CharField) and (db_field.max_length or 0) > 100
+        if long_text:
+            kwargs["widget"] = forms.Textarea
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.TextField):
-            field.widget.attrs.update(rows=2, cols=60)
-        elif field is not None and hasattr(field.widget, "input_type"):
-            long_text = isinstance(db_field, models.CharField) and db_field.max_length > 100
-            field.widget.attrs.setdefault("size", 40 if long_text else 12)
+        if field is None:
+            return field
+        if isinstance(db_field, models.TextField) or long_text:
+            field.widget.attrs.update(rows=2, cols=40)
+        elif hasattr(field.widget, "input_type"):
+            field.widget.attrs.setdefault("size", 12)
+        # A row's inputs have no label of their own: the column heading names them.
+        field.widget.attrs["aria-label"] = str(db_field.verbose_name)
         return field
 
 
@@ -140,7 +160,7 @@ class BudgetLineInline(SectionInline):
 
     @admin.display(description=_("증감률(%)"))
     def change_pct_display(self, line: BudgetLine) -> str:
-        return formatting.amount(line.change_pct)
+        return formatting.percent_change(line.prior, line.current)
 
 
 class CostItemInline(SectionInline):
@@ -203,6 +223,7 @@ class SettlementInline(admin.StackedInline):
     verbose_name_plural = _("5. 최근 3년 결산 현황")
     formset = SectionFormSet
     extra = 0
+    formfield_overrides = AMOUNTS
     fields = (
         ("year", "position"),
         (
@@ -232,11 +253,33 @@ class SettlementInline(admin.StackedInline):
         return formatting.percent(settlement.execution_rate)
 
 
+def document_sections(adminform, inline_formsets) -> list[dict]:
+    """The fieldsets and inlines of the change page in the document's order: by the number
+    their names begin with (`3. 사업설명`, then `3. 사업근거`, …), fieldsets first."""
+    sections = [{"fieldset": fieldset, "name": fieldset.name} for fieldset in adminform]
+    sections += [
+        {"inline": inline, "name": inline.opts.verbose_name_plural} for inline in inline_formsets
+    ]
+    for index, section in enumerate(sections):
+        section["anchor"] = f"section-{index}"
+    return sorted(sections, key=lambda section: str(section["name"]).split(".", 1)[0])
+
+
 class ProgramYearForm(forms.ModelForm):
     """The year's form carries the version it was read at (see `programs.locking`)."""
 
     # Not `version` itself: the admin allows no non-editable model field in a form.
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    base_version = forms.IntegerField(
+        label=_("읽은 버전"), widget=forms.HiddenInput, required=False, min_value=0
+    )
+    # Kept in the history record of the change (simple-history's 100 characters); shown in
+    # the save bar (change_form.html), not in a fieldset.
+    change_reason = forms.CharField(
+        label=_("변경 사유"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("예: 2차 추경 반영"), "size": 30}),
+    )
 
     class Meta:
         model = ProgramYear
@@ -265,6 +308,12 @@ class ProgramYearForm(forms.ModelForm):
 @admin.register(ProgramYear)
 class ProgramYearAdmin(DepartmentScopedAdmin):
     form = ProgramYearForm
+
+    class Media:
+        css = {"all": ("css/admin-change.css",)}
+        js = ("js/arithmetic.js", "js/admin-change.js")
+
+    formfield_overrides = AMOUNTS
     department_lookup = "program__department"
     list_display = ("program", "fiscal_year", "department", "account", "budget_display")
     list_filter = (
@@ -361,6 +410,12 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
             # the page comes back with what was typed (a save refused), which they now hold.
             stored = export_document(obj) if request.method == "GET" else stored_document(obj.pk)
             context["findings"] = check_document(stored)
+            if not self.has_change_permission(request, obj):  # not Django's "뷰 …"
+                context["title"] = gettext("%s 보기") % self.opts.verbose_name
+        context["severity_labels"] = arithmetic.SEVERITY_LABELS
+        context["sections"] = document_sections(
+            context["adminform"], context["inline_admin_formsets"]
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
@@ -384,7 +439,10 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         save_sections = partial(super().save_related, request, form, formsets, change)
-        store.save_edit(form.instance, save_sections, user=request.user, created=not change)
+        reason = form.cleaned_data.get("change_reason", "")
+        store.save_edit(
+            form.instance, save_sections, user=request.user, created=not change, reason=reason
+        )
         for message in form.instance.check_errors:
             warning = gettext("저장했지만 맞지 않는 항목이 있습니다: %s") % message
             messages.warning(request, warning)
@@ -500,6 +558,50 @@ class DepartmentAdmin(DepartmentScopedAdmin):
 
 User = get_user_model()
 
+ACTIONS = {"add": _("추가"), "change": _("변경"), "delete": _("삭제"), "view": _("보기")}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission in Korean (`사업설명서 | 연도별 사업설명서 변경`): Django stores its
+    names in English, as the models were named when it made them."""
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is None or action not in ACTIONS:
+        return permission.name
+    recorded = getattr(model, "instance_type", None)  # simple-history's "historical …"
+    name = (
+        gettext("%s 이력") % recorded._meta.verbose_name if recorded else model._meta.verbose_name
+    )
+    return f"{model._meta.app_config.verbose_name} | {name} {ACTIONS[action]}"
+
+
+def korean_permissions(field: forms.Field | None) -> forms.Field | None:
+    if field is not None:
+        field.label_from_instance = permission_label
+    return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(auth_admin.GroupAdmin):
+    readonly_fields = ("permission_names",)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ("name", "permission_names")
+        return ("name", "permissions")
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return korean_permissions(field) if db_field.name == "permissions" else field
+
+    @admin.display(description=_("권한"))
+    def permission_names(self, group: Group) -> str:
+        permissions = group.permissions.select_related("content_type")
+        return format_html_join("", "<div>{}</div>", ((permission_label(p),) for p in permissions))
+
 
 class UserChangeForm(auth_forms.UserChangeForm):
     """The user's roles and, for a department editor, their departments, on one page."""
@@ -563,7 +665,8 @@ class UserAdmin(auth_admin.UserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name__in=roles.ROLES)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return korean_permissions(field) if db_field.name == "user_permissions" else field
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
@@ -579,3 +682,31 @@ class UserAdmin(auth_admin.UserAdmin):
         super().save_related(request, form, formsets, change)
         if "departments" in form.cleaned_data:
             form.instance.edited_departments.set(form.cleaned_data["departments"])
+
+
+# ---------------------------------------------------------------- sign-in records (django-axes)
+
+
+def _signed_in(kind: str):
+    """django-axes names its records in English ("Access Log for kim @ …", in the admin's
+    titles and breadcrumbs) and has no Korean: named here, as the rest of the admin."""
+
+    def name(record) -> str:
+        when = formatting.date(timezone.localtime(record.attempt_time).date())
+        return f"{record.username} {kind} ({when})"
+
+    return name
+
+
+AccessAttempt.__str__ = _signed_in(_("로그인 시도"))
+AccessLog.__str__ = _signed_in(_("로그인"))
+AccessFailureLog.__str__ = _signed_in(_("로그인 실패"))
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    @admin.display(description=_("상태"))
+    def status(self, obj: AccessAttempt) -> str:
+        return super().status(obj)

@@ -1,15 +1,20 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
+    verbose_name = _("사업설명서")
 
     def ready(self) -> None:
         from .planner import refresh_statistics
         from .roles import sync_roles
 
+        # django-axes names its app nothing (the admin shows "Axes"); its models' names are
+        # translated in locale/ko.
+        apps.get_app_config("axes").verbose_name = _("로그인 기록")
         # After `migrate`, and after `flush` (as tests that commit do): the role groups are
         # data, and flush empties every table.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="programs.sync_roles")

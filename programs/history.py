@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 from django.utils.translation import gettext as _
 
+from . import formatting
 from .arithmetic import SETTLEMENT_COLUMNS
 from .documents import FUNDING, PERIOD, ROW_SECTIONS, TOP_LEVEL
 from .models import CostItem, LegalBasis, ProgramYear, Settlement
@@ -108,15 +109,63 @@ def _flat(value: object, prefix: str = "") -> dict[str, object]:
     return {prefix: value}
 
 
-def _field_label(section: str, path: str) -> str:
+# What names a row of each section, in the order it is read: its category, its item, its year.
+ROW_NAMES = {
+    "officers": ("department", "officer"),
+    "budget_summary": ("category",),
+    "cost_basis": ("category",),
+    "legal_basis": ("name",),
+    "history": ("date",),
+    "contracts": ("start", "end"),
+    "schedule": ("task",),
+    "performance": ("year", "category"),
+    "settlements": ("year",),
+}
+DATES = {"date", "start", "end"}
+
+
+def row_name(section: str, row: object) -> str:
+    """A row named by its content, as staff know it: `공공운영비`, `2022년`, `2021년 홍보`.
+
+    Nothing for a paragraph of a text list (사업내용, 기대효과): the change shows its text."""
+    if not isinstance(row, dict):
+        return ""
+    parts = []
+    for key in ROW_NAMES.get(section, ()):
+        value = row.get(key)
+        if isinstance(value, int):
+            parts.append(_("%(year)s년") % {"year": value})
+        elif value:
+            parts.append(formatting.date(value) if key in DATES else str(value))
+    return ("~" if section == "contracts" else " ").join(parts)
+
+
+def _where(section: str, row: object, position: int) -> str:
+    """`예산 총괄: 공공운영비`; by its position when nothing in it names it."""
+    label = SECTION_LABELS[section]
+    name = row_name(section, row)
+    if name:
+        return f"{label}: {name}"
+    return _("%(section)s %(row)s행") % {"section": label, "row": position + 1}
+
+
+def _field_label(section: str, path: str, row: dict) -> str:
     labels = FIELD_LABELS.get(section, {})
     parts = []
+    inside = row
     for part in path.split("."):
         name, _bracket, index = part.partition("[")
-        if name == "items" and index:
-            parts.append(_("항목 %(n)s") % {"n": int(index.rstrip("]")) + 1})
-        elif name == "children" and index:
-            parts.append(_("하위 %(n)s") % {"n": int(index.rstrip("]")) + 1})
+        if name in ("items", "children") and index:
+            position = int(index.rstrip("]"))
+            found = (inside.get(name) or []) if isinstance(inside, dict) else []
+            inside = found[position] if position < len(found) else {}
+            item = inside.get("name") if isinstance(inside, dict) else None
+            if item:
+                parts.append(f"'{item}'")
+            elif name == "items":
+                parts.append(_("항목 %(n)s") % {"n": position + 1})
+            else:
+                parts.append(_("하위 %(n)s") % {"n": position + 1})
         elif name == "national":
             parts.append(_("국비"))
         else:
@@ -125,7 +174,6 @@ def _field_label(section: str, path: str) -> str:
 
 
 def _rows(section: str, before: list, after: list) -> list[Change]:
-    label = SECTION_LABELS[section]
     changes = []
     matcher = SequenceMatcher(
         a=[json.dumps(row, sort_keys=True) for row in before],
@@ -137,24 +185,26 @@ def _rows(section: str, before: list, after: list) -> list[Change]:
             continue
         if tag == "replace" and i2 - i1 == j2 - j1:
             for offset in range(i2 - i1):
-                old, new = _flat(before[i1 + offset]), _flat(after[j1 + offset])
-                where = _("%(section)s %(row)s행") % {"section": label, "row": j1 + offset + 1}
+                row = after[j1 + offset]
+                old, new = _flat(before[i1 + offset]), _flat(row)
+                # Named as it was: a renamed row reads "예산 총괄: 옛 이름 통계목: 옛 → 새".
+                where = _where(section, before[i1 + offset], j1 + offset)
                 for path in dict.fromkeys([*old, *new]):
                     if path.rsplit(".", 1)[-1] in DERIVED or old.get(path) == new.get(path):
                         continue
                     changes.append(
                         Change(
-                            f"{where} {_field_label(section, path)}".rstrip(),
+                            f"{where} {_field_label(section, path, row)}".rstrip(),
                             shown(old.get(path)),
                             shown(new.get(path)),
                         )
                     )
             continue
         for index in range(i1, i2):
-            where = _("%(section)s %(row)s행 삭제") % {"section": label, "row": index + 1}
+            where = _("%(row)s 삭제") % {"row": _where(section, before[index], index)}
             changes.append(Change(where, shown(before[index]), BLANK))
         for index in range(j1, j2):
-            where = _("%(section)s %(row)s행 추가") % {"section": label, "row": index + 1}
+            where = _("%(row)s 추가") % {"row": _where(section, after[index], index)}
             changes.append(Change(where, BLANK, shown(after[index])))
     return changes
 

@@ -244,9 +244,17 @@ def paths(documents: list) -> list[str]:
 # ---------------------------------------------------------------- the admin
 
 
-def save_edit(year: ProgramYear, save_sections: Callable[[], None], *, user, created: bool) -> bool:
+def save_edit(
+    year: ProgramYear,
+    save_sections: Callable[[], None],
+    *,
+    user,
+    created: bool,
+    reason: str = "",
+) -> bool:
     """An edit of the year and its sections (the admin's change page): save the year's own
-    fields, let `save_sections` save its rows, then record what changed as one change.
+    fields, let `save_sections` save its rows, then record what changed as one change, with
+    the editor's reason for it.
     Nothing is recorded when the document is what it was; returns whether it changed."""
     year.save()
     save_sections()
@@ -258,7 +266,8 @@ def save_edit(year: ProgramYear, save_sections: Callable[[], None], *, user, cre
         if not created:
             stored.version += 1
         kind = ADDED if created else CHANGED
-        _save(stored, rows, document, kind, user, update_fields=["version", *DERIVED_FIELDS])
+        fields = ["version", *DERIVED_FIELDS]
+        _save(stored, rows, document, kind, user, reason, update_fields=fields)
     else:
         # The sections may still have changed what is kept (a row order, say).
         set_derived(stored, rows, document)

@@ -95,3 +95,131 @@ def test_the_program_picker_searches(tab, live_server):
     option = tab.locator(".select2-results__option", has_text="도시농업 활성화 지원")
     option.wait_for()
     assert tab.watch.problems == []
+
+
+# ---------------------------------------------------------------- data entry (issue 14)
+
+
+def seed_year() -> ProgramYear:
+    """The sample 000: 사회적경제지원센터 운영, 2024."""
+    return ProgramYear.objects.get(program__title="사회적경제지원센터 운영")
+
+
+def seed_change_url() -> str:
+    return reverse("admin:programs_programyear_change", args=[seed_year().pk])
+
+
+WIDE = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_the_change_page_fits_the_screen_without_sideways_scrolling(tab, live_server):
+    visit(tab, live_server, seed_change_url())
+    assert tab.evaluate(WIDE) == 0
+    assert tab.locator(".section-jump a").count() == 13
+    tab.set_viewport_size({"width": 390, "height": 844})
+    try:
+        assert tab.evaluate(WIDE) == 0  # the wide sections scroll inside their own box
+    finally:
+        tab.set_viewport_size({"width": 1366, "height": 900})
+
+
+def test_typing_an_amount_recomputes_the_figures_and_checks_before_saving(tab, live_server):
+    visit(tab, live_server, seed_change_url())
+    row = tab.locator("#budget_lines-0")
+    assert row.locator("[name='budget_lines-0-category']").input_value() == "공공운영비"
+    amount = row.locator("[name='budget_lines-0-current']")
+    assert amount.input_value() == "654,000"
+    amount.fill("700,000")
+    assert row.locator(".field-change_display p").inner_text() == "146,000"
+    # (700,000 − 554,000) × 100 / 554,000 = 26.35…: 26 as the document prints it
+    assert row.locator(".field-change_pct_display p").inner_text() == "26"
+    total = tab.locator(".field-budget_total_display .readonly").inner_text()
+    assert total == "전년도 2,996,971 → 당해연도 3,342,216"
+    live = tab.locator("#live-findings").inner_text()
+    assert "산출근거: 공공운영비 항목 합계 654,000 ≠ 예산 700,000" in live
+    assert "사업비 총액 3,296,216 ≠ 예산 총괄 예산액(B) 3,342,216" in live
+    assert tab.locator(".save-bar .unsaved").inner_text() == "저장하지 않은 변경 1개"
+    amount.blur()
+    assert amount.input_value() == "700,000"
+    assert tab.watch.problems == []
+
+
+def test_a_save_with_a_reason_shows_it_in_the_history_by_category(tab, live_server):
+    visit(tab, live_server, seed_change_url())
+    tab.locator("[name='budget_lines-0-current']").fill("700000")
+    tab.locator("[name='change_reason']").fill("2차 추경 반영")
+    with tab.expect_navigation():
+        tab.locator('input[name="_continue"]').click()
+    assert BudgetLine_current("공공운영비") == 700000
+    visit(tab, live_server, reverse("admin:programs_programyear_history", args=[seed_year().pk]))
+    history = tab.locator(".year-history").inner_text()
+    assert "2차 추경 반영" in history
+    assert "예산 총괄: 공공운영비 당해연도 예산(B)" in history
+
+
+def BudgetLine_current(category: str) -> int:
+    return seed_year().budget_lines.get(category=category).current
+
+
+def test_the_save_bar_stays_in_reach_while_scrolling(tab, live_server):
+    visit(tab, live_server, seed_change_url())
+    height = tab.viewport_size["height"]
+    for fraction in (0.1, 0.5, 0.8):
+        tab.evaluate(f"window.scrollTo(0, document.body.scrollHeight * {fraction})")
+        box = tab.locator(".save-bar").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, fraction
+        assert tab.locator('.save-bar input[name="_save"]').is_visible()
+
+
+def test_the_change_page_passes_axe(tab, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_browser import SERIOUS
+
+    visit(tab, live_server, seed_change_url())
+    results = Axe().run(tab)
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        f" {[node['target'][:3] for node in violation['nodes'][:3]]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("role", [roles.VIEWER, roles.EDITOR])
+def test_others_see_no_edit_link_and_korean_error_pages(
+    admin_tab, live_server, transactional_db, django_user_model, signed_in, role
+):
+    for path in SAMPLES:
+        store_documents([load(path)])
+    user = django_user_model.objects.create_user("other")
+    other = Department.objects.exclude(pk=seed_year().program.department_id).first()
+    roles.assign(user, role, [other] if role == roles.EDITOR else [])
+    context, tab = admin_tab
+    signed_in(context, user)
+    program = seed_year().program
+    visit(tab, live_server, reverse("programs:detail", args=[program.pk]))
+    assert tab.get_by_text("관리 화면에서 수정").count() == 0
+    assert tab.locator(f"a[href='{seed_change_url()}']").count() == 0
+    forbidden = (
+        "admin:programs_programyear_import"
+        if role == roles.VIEWER
+        else "admin:auth_user_changelist"
+    )
+    for url, status, heading in (
+        (
+            reverse("programs:detail", args=[program.pk]) + "?year=1999",
+            404,
+            "찾는 페이지가 없습니다",
+        ),
+        (reverse(forbidden), 403, "권한이 없습니다"),
+    ):
+        response = tab.goto(live_server.url + url, wait_until="load")
+        assert response.status == status, url
+        assert tab.locator("h1").inner_text() == heading
+        assert tab.locator(".site-nav a").count() >= 2  # the site's navigation
+        background = tab.evaluate(
+            "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+        )
+        assert background not in ("", "rgba(0, 0, 0, 0)"), url  # site.css applied

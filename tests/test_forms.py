@@ -38,7 +38,7 @@ def test_change_page_renders_the_widgets_of_both_engines(admin_client, stored_sa
     # Jinja2: inputs with their values, the selected option.
     assert f'<input type="hidden" name="base_version" value="{year.version}"' in page
     assert f'<option value="{year.program_id}" selected>' in page
-    assert 'name="budget_lines-0-prior" value="554000"' in page
+    assert 'name="budget_lines-0-prior" value="554,000"' in page
     # The Django engine: the admin's own widget templates around them.
     assert '<div class="related-widget-wrapper" data-model-ref="program">' in page
     assert '<p class="date">\n  <input type="text" name="contracts-0-start"' in page

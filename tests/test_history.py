@@ -70,7 +70,7 @@ def test_the_import_command_records_the_importing_user(tmp_path, admin_user, sam
     ]
     assert second.history_change_reason == f"가져오기: {path}"
     assert [str(c) for c in history.changes(first.document, second.document)] == [
-        "예산 총괄 1행 당해연도 예산(B): 654,000 → 700,000"
+        "예산 총괄: 공공운영비 당해연도 예산(B): 654,000 → 700,000"
     ]
     assert year.version == 2
 
@@ -116,13 +116,13 @@ def test_an_admin_save_records_who_changed_what_in_the_year_and_its_sections(
     assert second.document == stored(year)
     assert [str(c) for c in history.changes(first.document, second.document)] == [
         "회계: 일반회계 → 특별회계",
-        "예산 총괄 2행 당해연도 예산(B): 2,577,216 → 2,567,216",
-        "추진경위 1행 삭제: 2012-04-03 · 사회적경제 종합지원계획 수립 → (빈칸)",
+        "예산 총괄: 민간위탁금 당해연도 예산(B): 2,577,216 → 2,567,216",
+        "추진경위: 2012.4.3 삭제: 2012-04-03 · 사회적경제 종합지원계획 수립 → (빈칸)",
     ]
     page = office.get(reverse("admin:programs_programyear_history", args=[year.pk]))
     html = page.content.decode()
     assert "park" in html
-    assert "<strong>예산 총괄 2행 당해연도 예산(B)</strong>: <del>2,577,216</del>" in html
+    assert "<strong>예산 총괄: 민간위탁금 당해연도 예산(B)</strong>: <del>2,577,216</del>" in html
     assert "가져오기" not in html  # the first record was not an import from the admin
 
 
@@ -269,7 +269,7 @@ def test_an_inserted_row_is_one_change_not_a_shift_of_every_row(sample_document)
     after = copy.deepcopy(sample_document)
     after["history"].insert(0, {"date": "2011-01-01", "end_date": None, "text": "새 경위"})
     assert [str(c) for c in history.changes(sample_document, after)] == [
-        "추진경위 1행 추가: (빈칸) → 2011-01-01 · 새 경위"
+        "추진경위: 2011.1.1 추가: (빈칸) → 2011-01-01 · 새 경위"
     ]
 
 
@@ -282,6 +282,7 @@ def test_nested_and_derived_figures(sample_document):
     before_amount = sample_document["cost_basis"][1]["items"][2]["children"][0]["amount_won"]
     before_executed = sample_document["settlements"][1]["national"]["executed"]
     assert found == [
-        f"산출근거 2행 항목 3 하위 1 금액(원): {before_amount:,} → 5",
-        f"결산 2행 국비 집행액: {history.shown(before_executed)} → 7",
+        "산출근거: 민간위탁금 '사회적경제지원센터 사업비' '민간판로 확대' 금액(원): "
+        f"{before_amount:,} → 5",
+        f"결산: 2021년 국비 집행액: {history.shown(before_executed)} → 7",
     ]

@@ -44,7 +44,7 @@ def test_the_second_save_is_refused_and_says_what_the_first_changed(two, stored_
     page = messages_of(response)
     assert "다른 사용자가 이 사업설명서를 먼저 저장해서 저장하지 않았습니다" in page
     assert "kim 님이 저장함, 버전 2" in page
-    assert "예산 총괄 2행 당해연도 예산(B): 2,577,216 → 2,567,216" in page
+    assert "예산 총괄: 민간위탁금 당해연도 예산(B): 2,577,216 → 2,567,216" in page
     # Nothing of either is lost: kim's change is stored, lee's is still in lee's form.
     year.refresh_from_db()
     assert BudgetLine.objects.get(program_year=year, position=1).current == 2567216
@@ -76,7 +76,9 @@ def test_a_change_to_a_section_alone_also_refuses_the_second_save(two, stored_sa
     lees_form["schedule-0-detail"] = "이의 세부내용"
     response = lee.post(change_url(year), lees_form)
     assert response.status_code == 200
-    assert "추진일정 1행 추진세부내용" in messages_of(response)
+    assert "추진일정: 사회적경제지원센터 사업계획 수립 및 승인 추진세부내용" in messages_of(
+        response
+    )
     assert year.schedule.get(position=0).detail == "김의 세부내용"
 
 

@@ -92,6 +92,12 @@ def test_header_has_year_picker_search_and_breadcrumbs(user_client, stored_sampl
 
 
 def test_staff_see_the_admin_edit_link(staff_client, stored_samples):
+    from django.contrib.auth.models import User
+
+    from programs import roles
+
+    # Staff who may change the year: the budget office.
+    roles.assign(User.objects.get(username="lee"), roles.BUDGET_OFFICE)
     year = program("사회적경제지원센터 운영").years.get()
     edit = reverse("admin:programs_programyear_change", args=[year.pk])
     assert edit in page(staff_client, detail_url("사회적경제지원센터 운영"))
