@@ -18,7 +18,7 @@ from . import history, roles, store
 from .documents import DocumentError, document_department, stored_document
 from .forms import ConfirmImportForm, DocumentUploadForm
 from .imports import preview
-from .models import ProgramYear
+from .models import Program, ProgramYear
 from .sources import read_documents
 
 IMPORT_SALT = "programs.import"
@@ -139,6 +139,16 @@ def history_view(
     return TemplateResponse(request, "admin/programs/programyear/object_history.html", context)
 
 
+def _foreign_program(request: HttpRequest, program_id: int) -> str:
+    """The department of the program a restore would move the year into, when the user may
+    not edit it ("" when they may, or when that program is gone: the year then stays)."""
+    program = Program.objects.select_related("department").filter(pk=program_id).first()
+    if program is None:
+        return ""
+    department = (program.department.bureau, program.department.name)
+    return ", ".join(roles.foreign_departments(request.user, [department]))
+
+
 def restore_view(
     model_admin, request: HttpRequest, object_id: str, history_id: int
 ) -> HttpResponse:
@@ -147,6 +157,17 @@ def restore_view(
     if not model_admin.has_change_permission(request, year):
         raise PermissionDenied
     record = get_object_or_404(ProgramYear.revisions, id=year.pk, history_id=history_id)
+    foreign = _foreign_program(request, record.program_id)
+    if foreign:
+        messages.error(
+            request,
+            gettext(
+                "이 버전은 담당 부서가 아닌 %s의 사업에 속해 있어 되돌릴 수 없습니다."
+                " 예산담당에게 요청해 주십시오."
+            )
+            % foreign,
+        )
+        return redirect("admin:programs_programyear_history", year.pk)
     if request.method == "POST":
         try:
             restored = store.restore(year, record, request.user)
