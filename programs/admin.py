@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from . import admin_views, formatting, locking, roles, store
 from .checks import check_document
 from .documents import export_document, stored_document
+from .filters import search_problem
 from .models import (
     SECTION_RELATIONS,
     Activity,
@@ -49,7 +50,19 @@ admin.site.site_title = _("사업설명서 관리")
 admin.site.index_title = _("자료 입력")
 
 
-class DepartmentScopedAdmin(admin.ModelAdmin):
+class BoundedSearchAdmin(admin.ModelAdmin):
+    """A search of too many words or too long a text is refused with a message (each word is
+    one more condition on every search field)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        problem = search_problem(search_term)
+        if problem:
+            self.message_user(request, problem, messages.ERROR)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class DepartmentScopedAdmin(BoundedSearchAdmin):
     """Lists and opens only what belongs to the user's departments, for department editors;
     anything else is not found (404), whether asked for by its URL or posted to."""
 
