@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import admin_views, formatting, locking, roles, store
 from .checks import check_document
-from .documents import export_document, stored_document
+from .documents import export_document, row_limit, stored_document
 from .filters import search_problem
 from .models import (
     SECTION_RELATIONS,
@@ -104,6 +104,9 @@ class SectionFormSet(forms.BaseInlineFormSet):
 class SectionInline(admin.TabularInline):
     formset = SectionFormSet
     extra = 0
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return row_limit(self.model)  # as many rows as an import takes
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Rows of many short columns (names, phones, amounts) fit the screen with narrow inputs.
@@ -216,6 +219,7 @@ class SettlementInline(admin.StackedInline):
     verbose_name_plural = _("5. 최근 3년 결산 현황")
     formset = SectionFormSet
     extra = 0
+    get_max_num = SectionInline.get_max_num
     fields = (
         ("year", "position"),
         (
