@@ -247,12 +247,12 @@ def test_the_import_page(clients, who, status):
 def test_an_editor_imports_their_departments_documents_only(clients, years):
     page = upload(clients["editor"], OTHER_TEXT).content.decode()
     assert "담당 부서가 아닌 부서의 문서는 가져올 수 없습니다: 푸른도시여가국 도시농업과" in page
-    assert 'name="payload"' not in page
+    assert 'name="staged"' not in page
     page = upload(clients["editor"], OWN_TEXT).content.decode()
-    assert 'name="payload"' in page
+    assert 'name="staged"' in page
 
 
-def test_a_signed_payload_of_another_department_is_refused_at_confirmation(clients, years):
+def test_a_staged_import_of_another_department_is_refused_at_confirmation(clients, years):
     from .test_admin_import import confirm_data
 
     payload = confirm_data(upload(clients["office"], OTHER_TEXT).content.decode())

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.documents import DocumentError
+from programs.history import import_reason
 from programs.models import Program, ProgramYear
 from programs.planner import refresh_statistics
 from programs.sources import document_files, read_file
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             # Every file is read; each is stored whole or not at all.
             try:
                 documents = read_file(path)
-                years = store_documents(documents, user=importer, reason=f"가져오기: {path}")
+                years = store_documents(documents, user=importer, reason=import_reason(str(path)))
             except (DocumentError, OSError) as error:
                 refused.append(f"{path}: {error}")
                 self.stderr.write(refused[-1])
