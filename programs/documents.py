@@ -443,6 +443,7 @@ def _settlements(document: dict, path: str) -> list[Settlement]:
 def _sections(document: dict, path: str) -> dict[type[models.Model], list[models.Model]]:
     """Every section's rows, built and validated, not yet saved."""
     _within_limits(document, path)
+    _stated_figures(document, path)
     sections: dict[type[models.Model], list[models.Model]] = {}
     for key, model, fields in ROW_SECTIONS:
         rows = []
@@ -530,6 +531,22 @@ def _within_limits(document: dict, path: str) -> None:
                 f"{_where(path, key)}: {model._meta.verbose_name} {count:,}행은 너무 많습니다"
                 f" (한 사업설명서에 {row_limit(model):,}행까지)"
             )
+
+
+STATED_TOTALS = _fields(
+    int, "prior", "current", "change", "change_pct", "prior_national", "current_national"
+)
+
+
+def _stated_figures(document: dict, path: str) -> None:
+    """Type-check the figures a file may state that the stored year derives (changes, totals):
+    they are not stored, but the checks compare them with what they derive."""
+    for index, row in enumerate(_list(document, "budget_summary", path)):
+        where = _where(_where(path, "budget_summary"), index)
+        _values(row, _fields(int, "change", "change_pct"), where)
+    _values(_object(document, "budget_total", path), STATED_TOTALS, _where(path, "budget_total"))
+    funding = _where(path, "funding")
+    _value(_object(document, "funding", path), Field("total", int), funding)
 
 
 def _department(document: dict, path: str) -> tuple[str, str]:

@@ -134,3 +134,46 @@ def test_a_section_over_its_row_limit_is_refused_naming_the_section(
         call_command("import_documents", str(path))
     assert f"{path}: {message}" in capsys.readouterr().err
     assert ProgramYear.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["budget_summary"][0].update(change="abc"),
+            "budget_summary[0].change: 정수이어야 합니다 (값: 'abc')",
+        ),
+        (lambda d: d.update(budget_total="x"), "budget_total: 객체이어야 합니다 (값: 'x')"),
+        (
+            lambda d: d["budget_total"].update(current=[1]),
+            "budget_total.current: 정수이어야 합니다 (값: [1])",
+        ),
+        (
+            lambda d: d["funding"].update(total="1"),
+            "funding.total: 정수이어야 합니다 (값: '1')",
+        ),
+    ],
+)
+@override_settings(DEBUG=False)
+def test_a_stated_figure_of_another_type_is_refused_naming_it(
+    admin_client, sample_document, change, message
+):
+    # Changes and totals are derived when stored, but the checks compare them as stated.
+    change(sample_document)
+    upload = SimpleUploadedFile("a.json", sample_text(sample_document).encode())
+    response = admin_client.post(IMPORT_URL, {"file": upload})
+    assert response.status_code == 200
+    assert f"a.json: {message}" in response.content.decode().replace("&#39;", "'")
+
+
+@override_settings(DEBUG=False)
+def test_a_document_without_its_stated_changes_previews_them_as_stored(
+    admin_client, sample_document
+):
+    for row in sample_document["budget_summary"]:
+        del row["change"], row["change_pct"]
+    del sample_document["budget_total"]
+    upload = SimpleUploadedFile("a.json", sample_text(sample_document).encode())
+    response = admin_client.post(IMPORT_URL, {"file": upload})
+    assert response.status_code == 200
+    assert "3,296,216" in response.content.decode()
