@@ -9,8 +9,9 @@ from .documents import DocumentError
 from .parsing import NotADocument, decode, parse_document
 
 SUFFIXES = (".json", ".txt")
-# Deeper than any document (they nest four levels); Python's reader stops near 1,000.
-MAX_DEPTH = 900
+# Far deeper than any document (they nest five levels), far below where writers of JSON
+# (Python's recursion limit) stop.
+MAX_DEPTH = 100
 
 
 def document_files(paths: list[str]) -> list[Path]:
@@ -54,7 +55,7 @@ def _json_documents(text: str) -> list[dict]:
     except ValueError:
         # Python refuses to read integers of more than 4,300 digits.
         raise DocumentError(_too_long_number(text)) from None
-    _refuse_lone_surrogates(content)
+    _refuse_unstorable(content, text)
     if content == []:
         raise DocumentError("문서가 없습니다 (빈 목록 [])")
     return content if isinstance(content, list) else [content]
@@ -92,30 +93,26 @@ def _too_long_number(text: str) -> str:
     return f"{where}: 정수가 너무 깁니다{digits}"
 
 
-def _refuse_lone_surrogates(content: object) -> None:
-    """A string with half of a surrogate pair (`"\\ud800"`) is valid JSON that no database
-    stores: name the field that holds it. The path is sought only when there is one."""
-    try:
-        json.dumps(content, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        pass
-    else:
-        return
-    stack: list[tuple[str, object]] = [("", content)]
+def _refuse_unstorable(content: object, text: str) -> None:
+    """Refuse what valid JSON may hold and nothing can store: nesting deeper than MAX_DEPTH
+    (each writer of JSON recurses), and a string with half of a surrogate pair (`"\\ud800"`),
+    named by the field that holds it. One walk, without recursion."""
+    stack: list[tuple[str, object, int]] = [("", content, 0)]
     while stack:
-        path, value = stack.pop()
+        path, value, depth = stack.pop()
+        if depth >= MAX_DEPTH and isinstance(value, dict | list):  # nesting level depth + 1
+            raise DocumentError(f"{_too_deep(text)}: JSON이 너무 깊게 중첩되어 있습니다")
         if isinstance(value, str) and not _encodable(value):
             raise DocumentError(f"{path or 'JSON'}: 짝이 없는 서로게이트 문자가 들어 있습니다")
         if isinstance(value, dict):
             for key, item in value.items():
-                where = f"{path}.{key}" if path else str(key)
                 if not _encodable(key):
                     # The key itself cannot be printed: name where it is.
                     message = "키에 짝이 없는 서로게이트 문자가 있습니다"
                     raise DocumentError(f"{path or 'JSON'}: {message}")
-                stack.append((where, item))
+                stack.append((f"{path}.{key}" if path else key, item, depth + 1))
         elif isinstance(value, list):
-            stack += [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+            stack += [(f"{path}[{i}]", item, depth + 1) for i, item in enumerate(value)]
 
 
 def _encodable(text: str) -> bool:

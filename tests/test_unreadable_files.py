@@ -25,7 +25,12 @@ def sample_text(sample_document: dict, **changes) -> str:
 UNREADABLE = {
     "deep": (
         "[" * 200_000 + "]" * 200_000,
-        "line 1 column 901: JSON이 너무 깊게 중첩되어 있습니다",
+        "line 1 column 101: JSON이 너무 깊게 중첩되어 있습니다",
+    ),
+    # Readable by Python, but deeper than any document and than writers of JSON go.
+    "deep-readable": (
+        '{"x": ' + "[" * 150 + "]" * 150 + "}",
+        "line 1 column 106: JSON이 너무 깊게 중첩되어 있습니다",
     ),
     "long-integer": (
         '{"fiscal_year": ' + "7" * 5000 + "}",
@@ -84,7 +89,7 @@ def test_a_folder_import_reads_every_file_stores_the_good_and_sums_up(
     assert refused.value.returncode == 1
     summary = str(refused.value)
     assert summary.startswith("파일 4개 중 2개 저장, 2개 거부")
-    assert f"{tmp_path / 'a-deep.json'}: line 1 column 901" in summary
+    assert f"{tmp_path / 'a-deep.json'}: line 1 column 101" in summary
     assert f"{tmp_path / 'c-empty.json'}: 문서가 없습니다" in summary
     assert set(Program.objects.values_list("title", flat=True)) == {
         sample_document["title"],
