@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
-from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import ProgramYear, StagedImport
@@ -155,20 +154,3 @@ def test_a_big_document_within_the_limits_previews_and_is_saved(admin_client, sa
     response = admin_client.post(URL, confirm)
     assert response.status_code == 302
     assert ProgramYear.objects.get().performance.count() == 100
-
-
-def test_demo_years_have_a_record_so_a_conflict_names_what_changed(admin_client, client):
-    """A year of demo data read at its first version, saved by someone else: the refusal
-    lists the change (the demo's own history record is the version the form was read at)."""
-    from programs.demo import generate
-
-    generate(programs=1, years=1, seed=5)
-    year = ProgramYear.objects.get()
-    data = form_data(admin_client.get(change_url(year)))
-    other = dict(data, purpose="다른 사람이 고친 목적")
-    assert admin_client.post(change_url(year), other).status_code == 302
-    response = admin_client.post(change_url(year), dict(data, overview="내 개요"))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "다른 사람이 고친 목적" in page
-    assert reverse("admin:programs_programyear_history", args=[year.pk])
