@@ -123,7 +123,6 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.years = queries.fiscal_years()
-        request.GET = _clamped_per_page(request.GET)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -143,6 +142,10 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
             return None
         year = self.filterset.form.cleaned_data.get("year")
         return int(year) if year else None
+
+    def setup(self, request: HttpRequest, *args, **kwargs) -> None:
+        request.GET = _clamped_per_page(request.GET)
+        super().setup(request, *args, **kwargs)
 
     def get_export_filename(self, export_format: str) -> str:
         return f"programs-{self._year() or 'all'}.{export_format}"
