@@ -219,7 +219,6 @@ class SettlementInline(admin.StackedInline):
     verbose_name_plural = _("5. 최근 3년 결산 현황")
     formset = SectionFormSet
     extra = 0
-    get_max_num = SectionInline.get_max_num
     fields = (
         ("year", "position"),
         (
@@ -243,6 +242,7 @@ class SettlementInline(admin.StackedInline):
         "execution_rate_display",
     )
     readonly_fields = ("execution_rate_display",)
+    get_max_num = SectionInline.get_max_num
 
     @admin.display(description=_("집행률(%)"))
     def execution_rate_display(self, settlement: Settlement) -> str:
