@@ -106,6 +106,13 @@ TEMPLATES = [
 # Django's widget templates through Jinja2: the admin's change page of a year ~170 → ~100 ms.
 FORM_RENDERER = "programs.forms.FormRenderer"
 
+# The admin's change page of a program year posts every row of every section: at the row
+# limits of an import (programs.documents: 200 cost items, 100 rows elsewhere) that is
+# ~10,400 fields (row fields + id, year and delete box per row, tested), over Django's 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 12_000
+# Those rows' texts at their longest, percent-encoded, stay under this (Django's is 2.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 WSGI_APPLICATION = "budget_site.wsgi.application"
 
 DATABASES = {

@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import admin_views, arithmetic, formatting, locking, roles, store
 from .checks import check_document
-from .documents import export_document, stored_document
+from .documents import export_document, row_limit, stored_document
+from .filters import search_problem
 from .models import (
     SECTION_RELATIONS,
     Activity,
@@ -56,7 +57,19 @@ admin.site.site_title = _("사업설명서 관리")
 admin.site.index_title = _("자료 입력")
 
 
-class DepartmentScopedAdmin(admin.ModelAdmin):
+class BoundedSearchAdmin(admin.ModelAdmin):
+    """A search of too many words or too long a text is refused with a message (each word is
+    one more condition on every search field)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        problem = search_problem(search_term)
+        if problem:
+            self.message_user(request, problem, messages.ERROR)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class DepartmentScopedAdmin(BoundedSearchAdmin):
     """Lists and opens only what belongs to the user's departments, for department editors;
     anything else is not found (404), whether asked for by its URL or posted to."""
 
@@ -104,6 +117,9 @@ class SectionInline(admin.TabularInline):
     formset = SectionFormSet
     extra = 0
     formfield_overrides = AMOUNTS
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return row_limit(self.model)  # as many rows as an import takes
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Rows of many short columns (names, phones, amounts) fit the screen with inputs as
@@ -247,6 +263,7 @@ class SettlementInline(admin.StackedInline):
         "execution_rate_display",
     )
     readonly_fields = ("execution_rate_display",)
+    get_max_num = SectionInline.get_max_num
 
     @admin.display(description=_("집행률(%)"))
     def execution_rate_display(self, settlement: Settlement) -> str:

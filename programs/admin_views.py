@@ -6,7 +6,6 @@ objects (a department editor reaches only their departments' years); `admin.py` 
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,14 +13,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from . import history, roles, store
+from . import history, imports, roles, store
 from .documents import DocumentError, document_department, stored_document
 from .forms import ConfirmImportForm, DocumentUploadForm
-from .imports import preview
-from .models import ProgramYear
+from .models import Program, ProgramYear
 from .sources import read_documents
 
-IMPORT_SALT = "programs.import"
 HISTORY_SHOWN = 100  # records on a year's history page, newest first
 
 
@@ -48,10 +45,10 @@ def _refuse_foreign(request: HttpRequest, documents: list) -> None:
 
 
 def import_view(model_admin, request: HttpRequest) -> HttpResponse:
-    """Upload a document file, preview what it gives, then confirm to store it."""
+    """Upload a document file, preview what it changes, then confirm to store exactly that."""
     if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
         raise PermissionDenied
-    if request.method == "POST" and "payload" in request.POST:
+    if request.method == "POST" and "staged" in request.POST:
         return _confirm_import(request)
     context = _context(model_admin, request, gettext("사업설명서 가져오기"))
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
@@ -60,39 +57,39 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
         try:
             documents = read_documents(upload.name, upload.read())
             _refuse_foreign(request, documents)
-            previews = preview(documents)
+            previews = imports.preview(documents)
         except DocumentError as error:
             form.add_error("file", f"{upload.name}: {error}")
         else:
-            payload = signing.dumps(documents, salt=IMPORT_SALT, compress=True)
-            initial = {"payload": payload, "name": upload.name}
-            context["confirm"] = ConfirmImportForm(initial=initial)
+            # The documents stay on the server: the form carries only which ones.
+            staged = imports.stage(request.user, upload.name, documents, previews)
+            context["confirm"] = ConfirmImportForm(initial={"staged": staged.pk})
             context["previews"] = previews
             context["name"] = upload.name
+            context["expires"] = staged.expires
     context["form"] = form
     return TemplateResponse(request, "admin/programs/programyear/import.html", context)
 
 
 def _confirm_import(request: HttpRequest) -> HttpResponse:
-    form = ConfirmImportForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise signing.BadSignature
-        documents = signing.loads(form.cleaned_data["payload"], salt=IMPORT_SALT)
-        _refuse_foreign(request, documents)
-        reason = gettext("가져오기: %s") % form.cleaned_data["name"]
-        years = store.store_documents(documents, user=request.user, reason=reason)
-    except signing.BadSignature:
+    staged = imports.staged(request.POST.get("staged"))
+    if staged is None:
         messages.error(
-            request, gettext("가져오기 내용이 올바르지 않습니다. 파일을 다시 올려 주십시오.")
+            request,
+            gettext("미리 본 가져오기가 없거나 기한이 지났습니다. 파일을 다시 올려 주십시오."),
         )
         return redirect("admin:programs_programyear_import")
+    try:
+        _refuse_foreign(request, staged.documents)
+        if staged.user_id != request.user.pk:
+            raise DocumentError(gettext("다른 사람이 미리 본 가져오기입니다."))
+        years = imports.confirm(staged, request.user)
     except DocumentError as error:
-        messages.error(request, f"{form.cleaned_data['name']}: {error}")
+        messages.error(request, f"{staged.name}: {error}")
         return redirect("admin:programs_programyear_import")
     for year in years:
         messages.success(request, gettext("%s 저장했습니다.") % year)
-    if len(years) == 1:
+    if len(years) == 1 and isinstance(years[0], ProgramYear):
         return redirect("admin:programs_programyear_change", years[0].pk)
     return redirect("admin:programs_programyear_changelist")
 
@@ -139,6 +136,16 @@ def history_view(
     return TemplateResponse(request, "admin/programs/programyear/object_history.html", context)
 
 
+def _foreign_program(request: HttpRequest, program_id: int) -> str:
+    """The department of the program a restore would move the year into, when the user may
+    not edit it ("" when they may, or when that program is gone: the year then stays)."""
+    program = Program.objects.select_related("department").filter(pk=program_id).first()
+    if program is None:
+        return ""
+    department = (program.department.bureau, program.department.name)
+    return ", ".join(roles.foreign_departments(request.user, [department]))
+
+
 def restore_view(
     model_admin, request: HttpRequest, object_id: str, history_id: int
 ) -> HttpResponse:
@@ -147,6 +154,17 @@ def restore_view(
     if not model_admin.has_change_permission(request, year):
         raise PermissionDenied
     record = get_object_or_404(ProgramYear.revisions, id=year.pk, history_id=history_id)
+    foreign = _foreign_program(request, record.program_id)
+    if foreign:
+        messages.error(
+            request,
+            gettext(
+                "이 버전은 담당 부서가 아닌 %s의 사업에 속해 있어 되돌릴 수 없습니다."
+                " 예산담당에게 요청해 주십시오."
+            )
+            % foreign,
+        )
+        return redirect("admin:programs_programyear_history", year.pk)
     if request.method == "POST":
         try:
             restored = store.restore(year, record, request.user)

@@ -147,6 +147,17 @@ SECTIONS = (
     Settlement,
 )
 
+# Rows a section may hold: far more than real documents have (in the samples at most 17 cost
+# items, 21 history events, 11 performance rows), few enough that the admin's change page of a
+# year at every limit stays quick and within the request's field limit (settings).
+MAX_COST_ITEMS = 200
+MAX_ROWS = 100
+
+
+def row_limit(model: type[models.Model]) -> int:
+    return MAX_COST_ITEMS if model is CostItem else MAX_ROWS
+
+
 # ---------------------------------------------------------------- export
 
 
@@ -203,6 +214,22 @@ def budget_total(lines: Iterable[BudgetLine]) -> dict:
 def export_document(year: ProgramYear) -> dict:
     """The JSON form of a stored year (use `ProgramYear.objects.with_sections()`)."""
     return document_of(year, section_rows(year))
+
+
+def program_block(program: Program) -> dict:
+    """The program's own identity: what an import files its years under."""
+    department = program.department
+    return {"bureau": department.bureau, "department": department.name, "title": program.title}
+
+
+def backup_document(year: ProgramYear) -> dict:
+    """What `export_documents` writes for a year: its JSON form with its program's block."""
+    return {**export_document(year), "program": program_block(year.program)}
+
+
+def program_entry(program: Program) -> dict:
+    """What `export_documents` writes for a program without any year: its block alone."""
+    return {"format": FORMAT, "program": program_block(program)}
 
 
 def stored_document(pk: int) -> dict:
@@ -415,6 +442,8 @@ def _settlements(document: dict, path: str) -> list[Settlement]:
 
 def _sections(document: dict, path: str) -> dict[type[models.Model], list[models.Model]]:
     """Every section's rows, built and validated, not yet saved."""
+    _within_limits(document, path)
+    _stated_figures(document, path)
     sections: dict[type[models.Model], list[models.Model]] = {}
     for key, model, fields in ROW_SECTIONS:
         rows = []
@@ -440,6 +469,84 @@ def _sections(document: dict, path: str) -> dict[type[models.Model], list[models
         "category",
     )
     return sections
+
+
+PROGRAM_FIELDS = (
+    Field("bureau", str, required=True),
+    Field("department", str, required=True, attr="name"),
+    Field("title", str, required=True),
+)
+
+
+def _program(document: dict, path: str) -> tuple[str, tuple[str, str]] | None:
+    """The program block's title and (실·국, 부서), validated; None when there is none."""
+    if document.get("program") is None:
+        return None
+    where = _where(path, "program")
+    values = _values(document["program"], PROGRAM_FIELDS, where)
+    title, bureau, name = values["title"].strip(), values["bureau"], values["name"]
+    if not title:
+        raise DocumentError(f"{_where(where, 'title')}: 사업명이 비어 있습니다")
+    _validated(Program(title=title), where, (Field("title", str),))
+    _validated(Department(bureau=bureau, name=name), where, PROGRAM_FIELDS)
+    return title, (bureau, name)
+
+
+def is_program_entry(document: object) -> bool:
+    """A program without years: a program block and no fiscal year."""
+    return isinstance(document, dict) and "program" in document and "fiscal_year" not in document
+
+
+def read_program_entry(document: dict, path: str = "") -> tuple[str, tuple[str, str]]:
+    """The title and (실·국, 부서) of a program entry; raise DocumentError when invalid."""
+    _format(document, path)
+    return _program(document, path)
+
+
+def _within_limits(document: dict, path: str) -> None:
+    """Refuse a section of more rows than its limit, counted before anything is built."""
+
+    def listed(value: object) -> list:
+        return value if isinstance(value, list) else []
+
+    counts = {
+        key: (model, len(listed(document.get(key))))
+        for key, model in (
+            *((key, model) for key, model, _fields in ROW_SECTIONS),
+            *TEXT_LIST_SECTIONS,
+            ("legal_basis", LegalBasis),
+            ("settlements", Settlement),
+        )
+    }
+    items = [
+        item
+        for group in listed(document.get("cost_basis"))
+        for item in listed(group.get("items") if isinstance(group, dict) else None)
+    ]
+    children = sum(len(listed(i.get("children"))) for i in items if isinstance(i, dict))
+    counts["cost_basis"] = (CostItem, len(items) + children)
+    for key, (model, count) in counts.items():
+        if count > row_limit(model):
+            raise DocumentError(
+                f"{_where(path, key)}: {model._meta.verbose_name} {count:,}행은 너무 많습니다"
+                f" (한 사업설명서에 {row_limit(model):,}행까지)"
+            )
+
+
+STATED_TOTALS = _fields(
+    int, "prior", "current", "change", "change_pct", "prior_national", "current_national"
+)
+
+
+def _stated_figures(document: dict, path: str) -> None:
+    """Type-check the figures a file may state that the stored year derives (changes, totals):
+    they are not stored, but the checks compare them with what they derive."""
+    for index, row in enumerate(_list(document, "budget_summary", path)):
+        where = _where(_where(path, "budget_summary"), index)
+        _values(row, _fields(int, "change", "change_pct"), where)
+    _values(_object(document, "budget_total", path), STATED_TOTALS, _where(path, "budget_total"))
+    funding = _where(path, "funding")
+    _value(_object(document, "funding", path), Field("total", int), funding)
 
 
 def _department(document: dict, path: str) -> tuple[str, str]:
@@ -478,18 +585,28 @@ def _settled_year(settlement: Settlement) -> int:
     return settlement.year
 
 
-def read_document(document: object, path: str = "") -> ReadDocument:
-    """Type-check and validate a document; raise DocumentError naming the first bad field."""
+def _format(document: object, path: str) -> dict:
     document = _typed(document, dict, path or "document")
     if document.get("format") != FORMAT:
         raise DocumentError(
             f"{_where(path, 'format')}: {FORMAT!r}이어야 합니다 (값: {document.get('format')!r})"
         )
+    return document
+
+
+def read_document(document: object, path: str = "") -> ReadDocument:
+    """Type-check and validate a document; raise DocumentError naming the first bad field."""
+    document = _format(document, path)
     title = _value(document, Field("title", str, required=True), path).strip()
     if not title:
         raise DocumentError(f"{_where(path, 'title')}: 사업명이 비어 있습니다")
     fiscal_year = _value(document, Field("fiscal_year", int, required=True), path)
-    bureau, department_name = _department(document, path)
+    # The program block says whose program it is; without one, the first officer row does.
+    program = _program(document, path)
+    if program is None:
+        bureau, department_name = _department(document, path)
+    else:
+        title, (bureau, department_name) = program
 
     year = ProgramYear(
         fiscal_year=fiscal_year,
@@ -505,13 +622,17 @@ def read_document(document: object, path: str = "") -> ReadDocument:
     )
     _validated(year, path, fields)
     _validated(Program(title=title), path, (Field("title", str),))
-    _validated(Department(bureau=bureau, name=department_name), _where(path, "officers[0]"), ())
+    if program is None:
+        department = Department(bureau=bureau, name=department_name)
+        _validated(department, _where(path, "officers[0]"), ())
     return ReadDocument(title, (bureau, department_name), year, _sections(document, path))
 
 
 def document_department(document: object) -> tuple[str, str] | None:
     """The (실·국, 부서) a document belongs to, None when it does not say validly."""
     try:
-        return _department(_typed(document, dict, "document"), "")
+        document = _typed(document, dict, "document")
+        program = _program(document, "")
+        return program[1] if program else _department(document, "")
     except DocumentError:
         return None

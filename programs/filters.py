@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from .models import BudgetLine, Department, ProgramYear
@@ -10,6 +11,28 @@ from .models import BudgetLine, Department, ProgramYear
 def _distinct(queryset: QuerySet, column: str) -> list[tuple[str, str]]:
     values = queryset.order_by(column).values_list(column, flat=True).distinct()
     return [(value, value) for value in values if value]
+
+
+# Every word of a search is one more condition over five columns: SQLite refuses a few hundred
+# ("Expression tree is too large") and grows slow long before; no real search needs more.
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_LENGTH = 200
+
+
+def search_problem(value: str) -> str:
+    """Why a search is refused, in Korean ("" when it is not); the admin's searches too."""
+    words = len(value.split())
+    if words > SEARCH_MAX_WORDS:
+        return f"검색어는 {SEARCH_MAX_WORDS}단어까지입니다 ({words:,}단어)."
+    if len(value) > SEARCH_MAX_LENGTH:
+        return f"검색어는 {SEARCH_MAX_LENGTH}자까지입니다 ({len(value):,}자)."
+    return ""
+
+
+def bounded_search(value: str) -> None:
+    problem = search_problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 class ProgramYearFilter(django_filters.FilterSet):
@@ -32,6 +55,7 @@ class ProgramYearFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="검색어",
+        validators=[bounded_search],
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "사업명, 부서, 목적"}),
     )
 

@@ -52,7 +52,6 @@ class DocumentUploadForm(forms.Form):
 
 
 class ConfirmImportForm(forms.Form):
-    """The parsed documents, signed, carried from the preview to the confirmation."""
+    """Which staged import the preview showed (the documents stay on the server)."""
 
-    payload = forms.CharField(widget=forms.HiddenInput)
-    name = forms.CharField(widget=forms.HiddenInput)
+    staged = forms.IntegerField(widget=forms.HiddenInput)

@@ -209,10 +209,14 @@ def _rows(section: str, before: list, after: list) -> list[Change]:
     return changes
 
 
-def changes(before: dict | None, after: dict) -> list[Change]:
-    """What differs between two documents of a year, field by field and row by row."""
+OWN_FIELDS = "기본 현황"  # the group of a year's own fields, before its sections
+
+
+def changes_by_section(before: dict | None, after: dict) -> list[tuple[str, list[Change]]]:
+    """What differs between two documents of a year, grouped: the year's own fields, then
+    each section in document order; only the groups that changed."""
     before = before or {}
-    found = []
+    own = []
     old_flat = _flat({k: v for k, v in before.items() if k not in SECTION_LABELS})
     new_flat = _flat({k: v for k, v in after.items() if k not in SECTION_LABELS})
     for path in dict.fromkeys([*new_flat, *old_flat]):
@@ -220,9 +224,39 @@ def changes(before: dict | None, after: dict) -> list[Change]:
             continue
         if old_flat.get(path) != new_flat.get(path):
             label = SCALAR_LABELS.get(path, path)
-            found.append(Change(label, shown(old_flat.get(path)), shown(new_flat.get(path))))
-    for section in SECTION_LABELS:
+            own.append(Change(label, shown(old_flat.get(path)), shown(new_flat.get(path))))
+    groups = [(OWN_FIELDS, own)]
+    for section, label in SECTION_LABELS.items():
         old_rows, new_rows = before.get(section) or [], after.get(section) or []
         if old_rows != new_rows:
-            found += _rows(section, old_rows, new_rows)
-    return found
+            groups.append((label, _rows(section, old_rows, new_rows)))
+    return [(label, found) for label, found in groups if found]
+
+
+def changes(before: dict | None, after: dict) -> list[Change]:
+    """What differs between two documents of a year, field by field and row by row."""
+    return [change for _label, found in changes_by_section(before, after) for change in found]
+
+
+# ---------------------------------------------------------------- imports and later edits
+
+IMPORT_REASON = "가져오기: "  # how an import's record begins its reason, the file after it
+
+
+def import_reason(name: str) -> str:
+    return f"{IMPORT_REASON}{name}"
+
+
+def edited_since_import(pk: int) -> set[str]:
+    """Where the year was changed since its last import (in the admin, by a restore): the
+    `where` of each change between that import's record and the latest one."""
+    records = ProgramYear.revisions.filter(id=pk).order_by("-history_date", "-history_id")
+    latest = records.values_list("document", flat=True).first()
+    imported = (
+        records.filter(history_change_reason__startswith=IMPORT_REASON)
+        .values_list("document", flat=True)
+        .first()
+    )
+    if latest is None or imported is None:
+        return set()
+    return {change.where for change in changes(imported, latest)}

@@ -1,16 +1,25 @@
-"""Previewing an import: what storing documents would store, read and checked, nothing written."""
+"""Importing through the admin: preview what storing documents would change, keep them as a
+staged import, and store exactly that on confirmation, unless a year changed in between."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import history
 from .arithmetic import WARNING
 from .checks import check_document
-from .documents import read_document
-from .models import ProgramYear
-from .store import paths, replaced_year
+from .documents import DocumentError, document_of, read_document, stored_document
+from .models import Program, ProgramYear, StagedImport
+from .store import paths, replaced_year, store_documents
 
 # How the reader's own notes (what it could not read cleanly) are named beside the findings.
 READING = "읽기"
+# A preview not confirmed within this is gone: what it showed may no longer be what is stored.
+LIFETIME = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -24,9 +33,16 @@ class Note:
 
 @dataclass
 class Preview:
-    document: dict
+    document: dict  # as the file states it
+    # What storing it gives, figures derived as stored: what the preview shows (a file's own
+    # stated changes and totals may be missing or of any type).
+    stored: dict
     notes: list[Note]
     replaces: ProgramYear | None = None
+    # Per group (the year's own fields, then each section): what storing changes.
+    changes: list[tuple[str, list[history.Change]]] = field(default_factory=list)
+    # Where the stored year was changed since its last import: values the import overwrites.
+    edited: set[str] = field(default_factory=set)
 
     @property
     def json_text(self) -> str:
@@ -39,16 +55,88 @@ def preview(documents: list[dict]) -> list[Preview]:
     The findings are those of the document as the file states it: its stated changes and
     totals, which the stored year derives, are checked too.
     """
-    read = [
-        read_document(document, path)
-        for document, path in zip(documents, paths(documents), strict=True)
-    ]
-    return [
-        Preview(
-            document=document,
-            notes=[Note(READING, WARNING, warning) for warning in document.get("warnings") or []]
-            + [Note(f.severity_label, f.severity, f.message) for f in check_document(document)],
-            replaces=replaced_year(each),
+    previews = []
+    for document, path in zip(documents, paths(documents), strict=True):
+        read = read_document(document, path)
+        notes = [Note(READING, WARNING, warning) for warning in document.get("warnings") or []]
+        notes += [Note(f.severity_label, f.severity, f.message) for f in check_document(document)]
+        read.year.program = Program(title=read.title)
+        stored = document_of(read.year, read.as_stored())
+        shown = Preview(document, stored, notes, replaced_year(read))
+        if shown.replaces:
+            # What would be stored, against what is: the JSON form of both.
+            before = stored_document(shown.replaces.pk)
+            shown.changes = history.changes_by_section(before, stored)
+            shown.edited = history.edited_since_import(shown.replaces.pk)
+        previews.append(shown)
+    return previews
+
+
+def stage(user, name: str, documents: list[dict], previews: list[Preview]) -> StagedImport:
+    """Keep the documents previewed, with the versions they were previewed against; the
+    staged imports that have expired go."""
+    now = timezone.now()
+    StagedImport.objects.filter(expires__lt=now).delete()
+    return StagedImport.objects.create(
+        user=user,
+        name=name,
+        documents=documents,
+        versions=[
+            {"pk": p.replaces.pk, "version": p.replaces.version} if p.replaces else None
+            for p in previews
+        ],
+        expires=now + LIFETIME,
+    )
+
+
+def staged(pk: object) -> StagedImport | None:
+    """The staged import, None when there is none or it has expired (then it goes)."""
+    found = StagedImport.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found and found.expires < timezone.now():
+        found.delete()
+        return None
+    return found
+
+
+def clean_expired() -> int:
+    """Delete the staged imports that have expired; how many there were."""
+    deleted, _by_model = StagedImport.objects.filter(expires__lt=timezone.now()).delete()
+    return deleted
+
+
+def confirm(staged_import: StagedImport, user) -> list:
+    """Store exactly what was previewed, recorded as `user`'s import of the file; raise
+    DocumentError (nothing stored) when a year changed since the preview. The staged import
+    goes either way."""
+    documents = staged_import.documents
+    try:
+        with transaction.atomic():
+            for document, path, seen in zip(
+                documents, paths(documents), staged_import.versions, strict=True
+            ):
+                _unchanged_since(read_document(document, path), seen)
+            reason = history.import_reason(staged_import.name)
+            return store_documents(documents, user=user, reason=reason)
+    finally:
+        staged_import.delete()
+
+
+def _unchanged_since(read, seen: dict | None) -> None:
+    now = replaced_year(read)
+    name = f"{read.title} ({read.year.fiscal_year})"
+    again = _("파일을 다시 올려 무엇이 바뀌는지 다시 보십시오.")
+    if seen is None and now is not None:
+        raise DocumentError(
+            _("%(name)s: 미리 본 뒤 다른 사람이 저장했습니다. ") % {"name": name} + again
         )
-        for document, each in zip(documents, read, strict=True)
-    ]
+    if seen is None:
+        return
+    current = ProgramYear.objects.select_for_update().filter(pk=seen["pk"]).first()
+    if current is None:
+        raise DocumentError(_("%(name)s: 미리 본 뒤 삭제되었습니다. ") % {"name": name} + again)
+    if current.version != seen["version"]:
+        raise DocumentError(
+            _("%(name)s: 미리 본 뒤 바뀌었습니다 (미리 본 버전 %(seen)s, 지금 버전 %(now)s). ")
+            % {"name": name, "seen": seen["version"], "now": current.version}
+            + again
+        )

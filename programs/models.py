@@ -698,3 +698,25 @@ SECTION_RELATIONS = (
     "expected_effects",
     "settlements",
 )
+
+
+class StagedImport(models.Model):
+    """An uploaded file kept between its preview and its confirmation: the documents as read,
+    and the version of each year they replace as it was previewed (`programs.imports`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("올린 사람")
+    )
+    created = models.DateTimeField(_("올린 때"), auto_now_add=True)
+    expires = models.DateTimeField(_("기한"), db_index=True)
+    name = models.CharField(_("파일 이름"), max_length=255)
+    documents = models.JSONField(_("읽은 문서"))
+    # Per document: {"pk", "version"} of the year it replaces, or null for a new year.
+    versions = models.JSONField(_("미리 본 버전"))
+
+    class Meta:
+        verbose_name = _("미리 본 가져오기")
+        verbose_name_plural = _("미리 본 가져오기")
+
+    def __str__(self) -> str:
+        return self.name

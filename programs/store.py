@@ -24,7 +24,9 @@ from .documents import (
     document_of,
     export_document,
     in_stored_order,
+    is_program_entry,
     read_document,
+    read_program_entry,
     section_rows,
 )
 from .history import latest_document
@@ -227,11 +229,23 @@ def _replace(
         model.objects.bulk_create(rows)
 
 
-def store_documents(documents: list, *, user=None, reason: str = "") -> list[ProgramYear]:
-    """Store the documents of one file: all or none. Errors name a document by its index."""
+def store_program(entry: dict, path: str = "") -> Program:
+    """Store a program entry (a program without years): its department and program, made
+    when missing, nothing changed when there."""
+    title, (bureau, name) = read_program_entry(entry, path)
+    department, _created = Department.objects.get_or_create(bureau=bureau, name=name)
+    program, _created = Program.objects.get_or_create(title=title, department=department)
+    return program
+
+
+def store_documents(documents: list, *, user=None, reason: str = "") -> list[ProgramYear | Program]:
+    """Store the documents of one file: all or none. Errors name a document by its index.
+    A program entry gives its program, a document its year."""
     with transaction.atomic():
         return [
-            store_document(document, path, user=user, reason=reason)
+            store_program(document, path)
+            if is_program_entry(document)
+            else store_document(document, path, user=user, reason=reason)
             for document, path in zip(documents, paths(documents), strict=True)
         ]
 

@@ -2,7 +2,7 @@
 reports and Excel workbooks of a program, a department and a bureau."""
 
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -96,6 +96,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/overview.html", context)
 
 
+MAX_PER_PAGE = 500  # rows of one list page (or of a download's page); more is clamped
+
+
+def _clamped_per_page(query: QueryDict) -> QueryDict:
+    """`?per_page=` within 1..MAX_PER_PAGE (a negative or huge one is a 500 or a crawl)."""
+    try:
+        per_page = int(query.get("per_page", ""))
+    except ValueError:
+        return query
+    query = query.copy()
+    query["per_page"] = str(min(max(per_page, 1), MAX_PER_PAGE))
+    return query
+
+
 class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     """Every program year that passes the filters, sortable on every column, downloadable."""
 
@@ -128,6 +142,10 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
             return None
         year = self.filterset.form.cleaned_data.get("year")
         return int(year) if year else None
+
+    def setup(self, request: HttpRequest, *args, **kwargs) -> None:
+        request.GET = _clamped_per_page(request.GET)
+        super().setup(request, *args, **kwargs)
 
     def get_export_filename(self, export_format: str) -> str:
         return f"programs-{self._year() or 'all'}.{export_format}"

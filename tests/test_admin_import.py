@@ -22,7 +22,7 @@ def upload(client, name: str, data: bytes):
 
 
 def confirm_data(page: str) -> dict:
-    return dict(re.findall(r'<input type="hidden" name="(payload|name)" value="([^"]*)"', page))
+    return dict(re.findall(r'<input type="hidden" name="(staged)" value="([^"]*)"', page))
 
 
 def test_a_text_document_is_previewed_before_anything_is_saved(admin_client):
@@ -64,12 +64,11 @@ def test_a_bad_json_document_names_the_field(admin_client):
     assert "a.json: title: 값이 없습니다" in page
 
 
-def test_a_tampered_confirmation_stores_nothing(admin_client):
-    page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
-    data = confirm_data(page)
-    data["payload"] = data["payload"][:-3] + "abc"
-    response = admin_client.post(URL, data, follow=True)
-    assert "가져오기 내용이 올바르지 않습니다" in response.content.decode()
+@pytest.mark.parametrize("staged", ["999999", "abc", ""])
+def test_a_tampered_confirmation_stores_nothing(admin_client, staged):
+    upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes())
+    response = admin_client.post(URL, {"staged": staged}, follow=True)
+    assert "미리 본 가져오기가 없거나 기한이 지났습니다" in response.content.decode()
     assert ProgramYear.objects.count() == 0
 
 
@@ -90,8 +89,11 @@ def test_the_preview_writes_nothing(admin_client, stored_samples):
         page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
     assert "이미 저장된 사업설명서를 이 내용으로 바꿉니다" in page
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
-    # The session's own row is the one thing written (Django's, on every admin request).
-    assert [sql for sql in writes if "django_session" not in sql] == []
+    # The session's own row (Django's, on every admin request) and the staged import (and the
+    # clearing of expired ones) are the only things written.
+    assert [
+        sql for sql in writes if not re.search("django_session|programs_stagedimport", sql)
+    ] == []
     assert (ProgramYear.objects.count(), ProgramYear.revisions.count()) == (3, records)
 
 

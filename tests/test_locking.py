@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from programs import roles
+from programs.demo import generate
 from programs.models import BudgetLine, ProgramYear
 from programs.store import store_documents
 
@@ -112,3 +113,17 @@ def test_a_form_without_its_version_is_not_saved(two, stored_samples):
     assert kim.post(change_url(year), data | {"account": "특별회계"}).status_code == 200
     year.refresh_from_db()
     assert year.account == "일반회계"
+
+
+def test_demo_years_have_a_record_so_a_conflict_names_what_changed(admin_client):
+    """A year of demo data read at its first version, saved by someone else: the refusal
+    lists the change (the demo's own history record is the version the form was read at)."""
+    generate(programs=1, years=1, seed=5)
+    year = ProgramYear.objects.get()
+    data = form_data(admin_client.get(change_url(year)))
+    other = dict(data, purpose="다른 사람이 고친 목적")
+    assert admin_client.post(change_url(year), other).status_code == 302
+    response = admin_client.post(change_url(year), dict(data, overview="내 개요"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "다른 사람이 고친 목적" in page

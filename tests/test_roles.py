@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from programs import roles
+from programs import roles, store
 from programs.models import Department, Program, ProgramYear
 
 from .conftest import ROOT
@@ -247,12 +247,12 @@ def test_the_import_page(clients, who, status):
 def test_an_editor_imports_their_departments_documents_only(clients, years):
     page = upload(clients["editor"], OTHER_TEXT).content.decode()
     assert "담당 부서가 아닌 부서의 문서는 가져올 수 없습니다: 푸른도시여가국 도시농업과" in page
-    assert 'name="payload"' not in page
+    assert 'name="staged"' not in page
     page = upload(clients["editor"], OWN_TEXT).content.decode()
-    assert 'name="payload"' in page
+    assert 'name="staged"' in page
 
 
-def test_a_signed_payload_of_another_department_is_refused_at_confirmation(clients, years):
+def test_a_staged_import_of_another_department_is_refused_at_confirmation(clients, years):
     from .test_admin_import import confirm_data
 
     payload = confirm_data(upload(clients["office"], OTHER_TEXT).content.decode())
@@ -401,3 +401,29 @@ def test_the_migration_made_the_roles_the_code_keeps():
         for name, perms in migration.ROLES.items()
     }
     assert made == roles.PERMISSIONS
+
+
+def test_an_editor_cannot_restore_a_version_that_moves_the_year_out_of_their_departments(
+    clients, years, django_user_model
+):
+    year = years[OWN]
+    office = django_user_model.objects.get(username="office")
+    elsewhere = Program.objects.create(
+        title="다른 부서의 사업", department=years[OTHER].program.department
+    )
+    # The year once sat in another department's program, then was moved back.
+    for program in (elsewhere, year.program):
+        year.program = program
+        store.save_edit(year, lambda: None, user=office, created=False)
+    away = ProgramYear.revisions.filter(id=year.pk, program=elsewhere).latest()
+    url = reverse("admin:programs_programyear_restore", args=[year.pk, away.history_id])
+
+    response = clients["editor"].post(url, follow=True)
+    assert "담당 부서가 아닌 " in response.content.decode()
+    year.refresh_from_db()
+    assert year.program.title == OWN  # the year stayed where the editor can reach it
+    assert clients["editor"].get(change_url(year)).status_code == 200
+    # The budget office sees every department: it may.
+    assert clients["office"].post(url).status_code == 302
+    year.refresh_from_db()
+    assert year.program == elsewhere

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
-from programs.documents import export_document
-from programs.models import ProgramYear
+from programs.documents import backup_document, program_entry
+from programs.models import Program, ProgramYear
 
 
 class Command(BaseCommand):
@@ -24,17 +24,25 @@ class Command(BaseCommand):
         years = ProgramYear.objects.with_sections().order_by(
             "program__title", "program", "fiscal_year"
         )
+        # Programs without a year are written as their program block alone (not when only
+        # some years are asked for): a backup keeps every program.
+        empty = Program.objects.filter(years__isnull=True).select_related("department")
         if program:
-            wanted = Q(program__title__in=program)
+            wanted = Q(title__in=program)
             ids = [int(p) for p in program if p.isdigit()]
             if ids:
-                wanted |= Q(program__in=ids)
-            years = years.filter(wanted)
+                wanted |= Q(pk__in=ids)
+            years = years.filter(program__in=Program.objects.filter(wanted))
+            empty = empty.filter(wanted)
         if year:
             years = years.filter(fiscal_year__in=year)
-        text = json.dumps([export_document(y) for y in years], ensure_ascii=False, indent=1)
+            empty = empty.none()
+        entries = [backup_document(y) for y in years]
+        entries += [program_entry(p) for p in empty.order_by("title", "pk")]
+        text = json.dumps(entries, ensure_ascii=False, indent=1)
         if output:
             Path(output).write_text(text + "\n", encoding="utf-8")
-            self.stderr.write(f"{output}: {len(years)}건")
+            programs_only = len(entries) - len(years)
+            self.stderr.write(f"{output}: {len(years)}건, 연도 없는 사업 {programs_only}건")
         else:
             self.stdout.write(text)

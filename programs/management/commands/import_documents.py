@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.documents import DocumentError
+from programs.history import import_reason
+from programs.models import Program, ProgramYear
 from programs.planner import refresh_statistics
 from programs.sources import document_files, read_file
 from programs.store import store_documents
@@ -31,22 +33,35 @@ class Command(BaseCommand):
             files = document_files(paths)
         except FileNotFoundError as error:
             raise CommandError(str(error)) from None
-        failed = 0
+        refused: list[str] = []
+        stored = 0
         for path in files:
+            # Every file is read; each is stored whole or not at all.
             try:
                 documents = read_file(path)
-                years = store_documents(documents, user=importer, reason=f"가져오기: {path}")
+                years = store_documents(documents, user=importer, reason=import_reason(str(path)))
             except (DocumentError, OSError) as error:
-                failed += 1
-                self.stderr.write(f"{path}: {error}")
+                refused.append(f"{path}: {error}")
+                self.stderr.write(refused[-1])
                 continue
-            names = ", ".join(f"{y.program.title} {y.fiscal_year}" for y in years)
-            self.stdout.write(f"{path}: {len(years)}건 저장 ({names})")
+            stored += 1
+            self.stdout.write(f"{path}: {len(years)}건 저장 ({', '.join(map(_name, years))})")
             for document in documents:
                 for warning in document.get("warnings") or []:
                     self.stdout.write(f"  {path}: 경고: {warning}")
         refresh_statistics()  # the tables may have grown much
-        if failed:
+        summary = f"파일 {len(files)}개 중 {stored}개 저장, {len(refused)}개 거부"
+        if refused:
+            reasons = "\n".join(f"  {reason}" for reason in refused)
             raise CommandError(
-                f"{failed}개 파일을 가져오지 못했습니다 (그 파일의 내용은 저장하지 않음)"
+                f"{summary}: {len(refused)}개 파일을 가져오지 못했습니다"
+                f" (그 파일의 내용은 저장하지 않음):\n{reasons}",
+                returncode=1,
             )
+        self.stdout.write(summary)
+
+
+def _name(stored: ProgramYear | Program) -> str:
+    if isinstance(stored, Program):
+        return f"{stored.title} (연도 없음)"
+    return f"{stored.program.title} {stored.fiscal_year}"
