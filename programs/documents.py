@@ -222,9 +222,23 @@ def program_block(program: Program) -> dict:
     return {"bureau": department.bureau, "department": department.name, "title": program.title}
 
 
-def backup_document(year: ProgramYear) -> dict:
-    """What `export_documents` writes for a year: its JSON form with its program's block."""
-    return {**export_document(year), "program": program_block(year.program)}
+def backup_document(year: ProgramYear, revisions: Iterable | None = None) -> dict:
+    """What `export_documents` writes for a year: its JSON form with its program's block,
+    and its history records when given (`revisions`, oldest first)."""
+    document = {**export_document(year), "program": program_block(year.program)}
+    if revisions is not None:
+        document["revisions"] = [
+            {
+                "date": record.history_date.isoformat(),
+                "type": record.history_type,
+                "version": record.version,
+                "user": record.history_user.get_username() if record.history_user else None,
+                "reason": record.history_change_reason,
+                "document": record.document,
+            }
+            for record in revisions
+        ]
+    return document
 
 
 def program_entry(program: Program) -> dict:

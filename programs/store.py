@@ -7,9 +7,11 @@ kind, why, and the whole document as it is after the change (as it was, for a de
 simple-history's own receivers record nothing for a year (`models.RecordedByStore`).
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
@@ -238,6 +240,37 @@ def store_program(entry: dict, path: str = "") -> Program:
     return program
 
 
+def restore_revisions(year: ProgramYear, revisions: object, path: str = "") -> None:
+    """Put a backup's history records of the year (`export_documents --history`) in place of
+    the one its import just recorded, with their dates, users, reasons and versions."""
+    where = f"{path}.revisions" if path else "revisions"
+    if not isinstance(revisions, list) or not revisions:
+        raise DocumentError(f"{where}: 이력 기록의 목록이어야 합니다")
+    names = {r.get("user") for r in revisions if isinstance(r, dict) and r.get("user")}
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
+    records = []
+    for index, revision in enumerate(revisions):
+        at = f"{where}[{index}]"
+        if not isinstance(revision, dict) or not isinstance(revision.get("document"), dict):
+            raise DocumentError(f"{at}: 날짜, 종류, 문서가 있는 기록이어야 합니다")
+        try:
+            date = datetime.datetime.fromisoformat(str(revision.get("date")))
+        except ValueError:
+            raise DocumentError(f"{at}.date: 날짜와 시각을 읽을 수 없습니다") from None
+        kind, version = revision.get("type"), revision.get("version")
+        if kind not in (ADDED, CHANGED, DELETED) or not isinstance(version, int) or version < 1:
+            raise DocumentError(f"{at}: 종류(+, ~, -)와 버전(1 이상)이 있어야 합니다")
+        record = _record(year, revision["document"], kind, users.get(revision.get("user")))
+        record.history_date = date if timezone.is_aware(date) else timezone.make_aware(date)
+        record.history_change_reason = revision.get("reason") or None
+        record.version = version
+        records.append(record)
+    _history_model().objects.filter(id=year.pk).delete()
+    _history_model().objects.bulk_create(records)
+    year.version = max(record.version for record in records)
+    year.save(update_fields=["version"])
+
+
 def store_documents(documents: list, *, user=None, reason: str = "") -> list[ProgramYear | Program]:
     """Store the documents of one file: all or none. Errors name a document by its index.
     A program entry gives its program, a document its year."""
@@ -245,9 +278,17 @@ def store_documents(documents: list, *, user=None, reason: str = "") -> list[Pro
         return [
             store_program(document, path)
             if is_program_entry(document)
-            else store_document(document, path, user=user, reason=reason)
+            else _store_with_revisions(document, path, user=user, reason=reason)
             for document, path in zip(documents, paths(documents), strict=True)
         ]
+
+
+def _store_with_revisions(document: dict, path: str, *, user, reason: str) -> ProgramYear:
+    """A document of a backup brings its year's history (`revisions`) along."""
+    year = store_document(document, path, user=user, reason=reason)
+    if isinstance(document, dict) and "revisions" in document:
+        restore_revisions(year, document["revisions"], path)
+    return year
 
 
 def paths(documents: list) -> list[str]:

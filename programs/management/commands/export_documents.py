@@ -1,6 +1,7 @@
 """Export stored program descriptions as a JSON array of documents."""
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -19,8 +20,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--year", action="append", type=int, default=[], help="회계연도")
         parser.add_argument("-o", "--output", help="저장할 파일 (없으면 표준 출력)")
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="각 연도의 변경 이력도 함께 (백업용: import_documents 가 이력을 되살립니다)",
+        )
 
-    def handle(self, *args, program: list[str], year: list[int], output: str | None, **options):
+    def handle(
+        self,
+        *args,
+        program: list[str],
+        year: list[int],
+        output: str | None,
+        history: bool,
+        **options,
+    ):
         years = ProgramYear.objects.with_sections().order_by(
             "program__title", "program", "fiscal_year"
         )
@@ -37,7 +51,14 @@ class Command(BaseCommand):
         if year:
             years = years.filter(fiscal_year__in=year)
             empty = empty.none()
-        entries = [backup_document(y) for y in years]
+        records = defaultdict(list)
+        if history:
+            kept = ProgramYear.revisions.filter(id__in=years.values("pk")).select_related(
+                "history_user"
+            )
+            for record in kept.order_by("history_date", "history_id"):
+                records[record.id].append(record)
+        entries = [backup_document(y, records[y.pk] if history else None) for y in years]
         entries += [program_entry(p) for p in empty.order_by("title", "pk")]
         text = json.dumps(entries, ensure_ascii=False, indent=1)
         if output:
