@@ -182,7 +182,7 @@ class BudgetLineInline(SectionInline):
 class CostItemInline(SectionInline):
     model = CostItem
     verbose_name_plural = _("2. 산출근거")
-    fields = ("position", "category", "is_sub_item", "name", "amount_won", "amount_thousands")
+    fields = ("position", "category", "depth", "name", "amount_won", "amount_thousands")
     readonly_fields = ("amount_thousands",)
 
     @admin.display(description=_("금액(천원, 올림)"))
@@ -219,7 +219,7 @@ class ContractInline(SectionInline):
 class ScheduleStepInline(SectionInline):
     model = ScheduleStep
     verbose_name_plural = _("3. 추진일정")
-    fields = ("position", "task", "start", "end", "amount", "detail")
+    fields = ("position", "task", "start", "end", "period_text", "amount", "detail")
 
 
 class PerformanceRecordInline(SectionInline):

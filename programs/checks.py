@@ -138,20 +138,22 @@ def _cost_basis(document: dict) -> list[Finding]:
 
 
 def _children(category: str, item: dict) -> list[Finding]:
+    """An item's parts add up to it, at every level."""
     children = item.get("children") or []
+    findings = [finding for child in children for finding in _children(category, child)]
     total, stated = (
         _sum(child.get("amount_won") for child in children),
         item.get("amount_won"),
     )
     if not children or total is None or stated is None:
-        return []
+        return findings
     if arithmetic.adds_up_won(total, len(children), stated):
-        return []
+        return findings
     message = (
         f"산출근거: {category} '{item.get('name')}' 세부 항목 합계 {amount(total)}원"
         f" ≠ {amount(stated)}원"
     )
-    return [Finding("cost_basis", "item_sum", ERROR, message, total, stated)]
+    return [*findings, Finding("cost_basis", "item_sum", ERROR, message, total, stated)]
 
 
 def _funding(document: dict) -> list[Finding]:

@@ -341,7 +341,7 @@ def _year_rows(
                     out.add(
                         CostItem(
                             category=category,
-                            is_sub_item=True,
+                            depth=1,
                             name=f"세부 {rng.choice(SUBJECTS)}",
                             amount_won=child * 1000,
                         )

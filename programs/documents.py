@@ -15,6 +15,7 @@ from django.db import models
 from . import arithmetic
 from .arithmetic import SETTLEMENT_COLUMNS
 from .models import (
+    MAX_COST_DEPTH,
     Activity,
     BudgetLine,
     Contract,
@@ -44,6 +45,7 @@ class Field:
     kind: type  # int, str or list
     required: bool = False
     attr: str = ""  # the model field, when it differs from the key
+    optional: bool = False  # written only when it holds something (a key added to the form)
 
     @property
     def model_attr(self) -> str:
@@ -120,6 +122,7 @@ ROW_SECTIONS: tuple[tuple[str, type[models.Model], tuple[Field, ...]], ...] = (
             Field("task", str, required=True),
             Field("start", str),
             Field("end", str),
+            Field("period_text", str, optional=True),
             Field("amount", int),
             Field("detail", str),
         ),
@@ -171,19 +174,22 @@ def _row_out(instance: models.Model, fields: Iterable[Field]) -> dict:
         value = getattr(instance, field.model_attr)
         if field.kind is str and not isinstance(value, str):
             value = value.isoformat() if value is not None else None
-        row[field.key] = _text_out(value) if field.kind is str else value
+        value = _text_out(value) if field.kind is str else value
+        if value is not None or not field.optional:
+            row[field.key] = value
     return row
 
 
 def _cost_basis_out(items: Iterable[CostItem]) -> list[dict]:
     categories: dict[str, list[dict]] = {}
+    open_items: dict[str, list[dict]] = {}  # per category, the last item at each depth
     for item in items:
         entry = {"name": item.name, "amount_won": item.amount_won, "children": []}
         group = categories.setdefault(item.category, [])
-        if item.is_sub_item and group:
-            group[-1]["children"].append(entry)
-        else:
-            group.append(entry)
+        above = open_items.setdefault(item.category, [])
+        depth = min(item.depth, len(above))  # a part with no item above it is an item
+        (above[depth - 1]["children"] if depth else group).append(entry)
+        above[depth:] = [entry]
     return [{"category": category, "items": items} for category, items in categories.items()]
 
 
@@ -402,24 +408,29 @@ def _cost_items(document: dict, path: str) -> list[CostItem]:
     for c, group in enumerate(_list(document, "cost_basis", path)):
         where = _where(_where(path, "cost_basis"), c)
         category = _value(_typed(group, dict, where), Field("category", str, required=True), where)
-        for i, item in enumerate(_list(group, "items", where)):
-            item_where = _where(_where(where, "items"), i)
-            items.append(_cost_item(item, category, False, item_where))
-            for k, child in enumerate(_list(item, "children", item_where)):
-                child_where = _where(_where(item_where, "children"), k)
-                items.append(_cost_item(child, category, True, child_where))
-                if _list(child, "children", child_where):
-                    raise DocumentError(f"{child_where}.children: 하위 항목은 한 단계까지입니다")
+        items += _cost_item_tree(group, "items", category, 0, where)
     return items
+
+
+def _cost_item_tree(parent: dict, key: str, category: str, depth: int, path: str) -> list:
+    """The items under `parent[key]` and their parts, in document order, with their depth."""
+    rows = []
+    for index, item in enumerate(_list(parent, key, path)):
+        where = _where(_where(path, key), index)
+        if depth > MAX_COST_DEPTH:
+            raise DocumentError(f"{where}: 하위 항목은 {MAX_COST_DEPTH}단계까지입니다")
+        rows.append(_cost_item(item, category, depth, where))
+        rows += _cost_item_tree(item, "children", category, depth + 1, where)
+    return rows
 
 
 COST_FIELDS = (Field("name", str, required=True), Field("amount_won", int))
 
 
-def _cost_item(item: object, category: str, is_sub_item: bool, where: str) -> CostItem:
+def _cost_item(item: object, category: str, depth: int, where: str) -> CostItem:
     values = _values(item, COST_FIELDS, where)
     return _validated(
-        CostItem(category=category, is_sub_item=is_sub_item, **values),
+        CostItem(category=category, depth=depth, **values),
         where,
         COST_FIELDS,
     )

@@ -447,13 +447,20 @@ class BudgetLine(Section):
         return arithmetic.percent_change(self.prior, self.current)
 
 
+MAX_COST_DEPTH = 5  # 산출근거 levels below an item (□ ○ - · …): documents use two or three
+
+
 class CostItem(Section):
-    """산출근거: a `○` item of a category, or a `-` sub-item of the `○` item above it."""
+    """산출근거: an item of a category (depth 0), or a part of the nearest item above it that
+    is one level up (depth 1 for a `-` under a `○`, 2 for a `·` under that, …)."""
 
     program_year = models.ForeignKey(ProgramYear, models.CASCADE, related_name="cost_items")
     category = models.CharField(_("통계목"), max_length=100)
-    is_sub_item = models.BooleanField(
-        _("하위 항목(-)"), default=False, help_text=_("바로 위 ○ 항목의 세부 항목")
+    depth = models.PositiveSmallIntegerField(
+        _("단계"),
+        default=0,
+        validators=[MaxValueValidator(MAX_COST_DEPTH)],
+        help_text=_("0: 항목, 1: 바로 위 항목의 세부 항목(-), 2: 그 아래(·) …"),
     )
     name = models.CharField(_("내역"), max_length=300)
     amount_won = models.BigIntegerField(
@@ -463,6 +470,8 @@ class CostItem(Section):
         validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT * 1000)],
     )
 
+    MARKERS = "○-·"  # as the documents mark the levels; deeper ones as the last
+
     class Meta(Section.Meta):
         verbose_name = _("산출근거")
         verbose_name_plural = _("산출근거")
@@ -470,6 +479,11 @@ class CostItem(Section):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def marker(self) -> str:
+        """The bullet the documents print before an item of this depth."""
+        return self.MARKERS[min(self.depth, len(self.MARKERS) - 1)]
 
 
 class LegalBasis(Section):
@@ -568,6 +582,8 @@ class ScheduleStep(Section):
     task = models.CharField(_("사업추진절차"), max_length=300)
     start = MonthField(_("시작 월"), help_text=_("YYYY-MM"), null=True, blank=True)
     end = MonthField(_("종료 월"), help_text=_("YYYY-MM"), null=True, blank=True)
+    # When the document gives the time in words that fix no months (수시, 필요시).
+    period_text = models.CharField(_("추진시기 (말로)"), max_length=100, blank=True)
     amount = amount_field(_("예산집행금액"))
     detail = models.CharField(_("추진세부내용"), max_length=500, blank=True)
 

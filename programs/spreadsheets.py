@@ -203,7 +203,7 @@ def program_workbook(report: ProgramReport) -> bytes:
             Column("금액(원)", AMOUNT, 18),
         ],
         [
-            (item.category, "-" if item.is_sub_item else "○", item.name, item.amount_won)
+            (item.category, item.marker, item.name, item.amount_won)
             for item in year.cost_items.all()
         ],
     )

@@ -222,6 +222,8 @@ def hostile(document: dict) -> dict:
     document = walk(copy.deepcopy(document))
     for key in ("overview", "purpose", "delivery_method", "account", "period_type"):
         document[key] = text()
+    for step in document["schedule"]:  # a key the sample does not use
+        step["period_text"] = text()
     return document
 
 

@@ -7,9 +7,10 @@ from django.core.management.base import CommandError
 
 from programs.documents import DocumentError, export_document
 from programs.models import BudgetLine, CostItem, HistoryEvent, Program, ProgramYear
+from programs.sources import read_documents
 from programs.store import refresh_derived, store_documents
 
-from .conftest import SAMPLES, load
+from .conftest import ROOT, SAMPLES, load
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +256,38 @@ def test_refresh_derived_follows_edits_of_the_sections(stored_samples):
     assert year.budget_current == 3301216
     assert year.settled_year == 2021
     assert "추진일정: 예산집행금액 합계 3,296,216 ≠ 예산액(B) 3,301,216" in year.check_errors
+
+
+def test_schedule_words_that_fix_no_months_are_kept(db):
+    text = (ROOT / "tests" / "documents" / "203_senior_digital_education.txt").read_bytes()
+    [document] = read_documents("203.txt", text)
+    [step] = [s for s in document["schedule"] if s.get("period_text")]
+    [year] = store_documents([document])
+    [stored] = [s for s in export_document(year)["schedule"] if s["task"] == step["task"]]
+    assert (stored["period_text"], stored["start"], stored["end"]) == ("수시", None, None)
+
+
+def test_cost_items_of_any_depth_are_stored_and_exported_as_read(db):
+    text = (ROOT / "tests" / "documents" / "203_senior_digital_education.txt").read_bytes()
+    [document] = read_documents("203.txt", text)
+    third_level = [
+        part["name"]
+        for group in document["cost_basis"]
+        for item in group["items"]
+        for child in item["children"]
+        for part in child["children"]
+    ]
+    assert third_level  # the document nests three levels
+    [year] = store_documents([document])
+    assert export_document(year)["cost_basis"] == document["cost_basis"]
+    stored = {item.name: item.depth for item in year.cost_items.all()}
+    assert [stored[name] for name in third_level] == [2] * len(third_level)
+
+
+def test_a_part_of_a_part_that_does_not_add_up_is_found(sample_document):
+    from programs.checks import check_document
+
+    item = sample_document["cost_basis"][1]["items"][2]["children"][0]
+    item["children"] = [{"name": "세부", "amount_won": 1000, "children": []}]
+    rules = [f.rule for f in check_document(sample_document) if f.severity == "error"]
+    assert rules == ["item_sum"]

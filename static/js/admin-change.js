@@ -75,8 +75,8 @@ document.addEventListener("DOMContentLoaded", function () {
     for (const { prefix, row } of rows("cost_items")) {
       const won = value(field(prefix, "amount_won"));
       show(row.querySelector(".field-amount_thousands p"), won === null ? "" : formatting.amount(arithmetic.thousands(won)));
-      const sub = field(prefix, "is_sub_item");
-      if (sub && sub.checked) continue; // a part of the item above, not of the category
+      const depth = field(prefix, "depth");
+      if (depth && Number(depth.value) > 0) continue; // a part of an item above, not of the category
       const category = field(prefix, "category").value.trim();
       const sum = sums.get(category) || { won: [], count: 0 };
       sum.won.push(won);
