@@ -5,6 +5,8 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -136,10 +138,47 @@ def test_an_unhandled_error_is_logged_with_its_traceback_to_stderr(admin_client,
     assert record.exc_info[0] is RuntimeError
 
 
-def test_sqlite_writers_wait_for_each_other():
-    options = settings.DATABASES["default"].get("OPTIONS", {})
+def test_two_sqlite_writers_that_read_first_wait_for_each_other(tmp_path, django_db_blocker):
+    """A save reads, then writes: without IMMEDIATE transactions the second of two racing
+    saves fails with "database is locked"; with them it waits for the first."""
+    from django.db import connections, transaction
+
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         pytest.skip("SQLite only")
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert options["timeout"] >= 20
-    assert "journal_mode=WAL" in options["init_command"]
+    connections.settings["race"] = {
+        **connections["default"].settings_dict,
+        "NAME": str(tmp_path / "race.sqlite3"),
+    }
+    first_read = threading.Event()
+    failures = []
+
+    def save(wait_for_the_other: bool) -> None:
+        try:
+            with transaction.atomic(using="race"), connections["race"].cursor() as cursor:
+                cursor.execute("SELECT n FROM counter")
+                if wait_for_the_other:
+                    first_read.set()
+                    time.sleep(0.5)  # the other save reads meanwhile
+                cursor.execute("UPDATE counter SET n = n + 1")
+        except Exception as error:  # the failure this test is about
+            failures.append(error)
+        finally:
+            connections["race"].close()
+
+    with django_db_blocker.unblock():
+        try:
+            with connections["race"].cursor() as cursor:
+                cursor.execute("CREATE TABLE counter (n integer)")
+                cursor.execute("INSERT INTO counter VALUES (0)")
+            connections["race"].close()
+            first = threading.Thread(target=save, args=(True,))
+            first.start()
+            first_read.wait(5)
+            save(False)
+            first.join()
+            with connections["race"].cursor() as cursor:
+                cursor.execute("SELECT n FROM counter")
+                assert (failures, cursor.fetchone()[0]) == ([], 2)
+        finally:
+            connections["race"].close()
+            del connections.settings["race"]
