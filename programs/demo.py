@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from . import arithmetic
 from .models import (
     Activity,
     BudgetLine,
@@ -255,11 +256,11 @@ def _contracts(plan: Plan, last_year: int, rng: random.Random) -> list[tuple]:
     start = datetime.date(plan.start_year, rng.randint(1, 12), 1)
     while start.year <= last_year:
         term = rng.choice([2, 3, 3])
-        end = start.replace(year=start.year + term) - datetime.timedelta(days=1)
+        end = arithmetic.term_end(start, term)
         signed = start - datetime.timedelta(days=rng.randint(0, 20))
         contracts.append((signed, start, end, term))
         gap = rng.randint(10, 60) if rng.random() < 0.1 else 0
-        start = end + datetime.timedelta(days=1 + gap)
+        start = arithmetic.next_start(end) + datetime.timedelta(days=gap)
     return contracts
 
 
