@@ -1,10 +1,14 @@
-"""Filters of the program list: year, bureau, department, account, category and text."""
+"""Filters of the program list (year, bureau, department, account, category and text) and of
+the contract register."""
+
+import datetime
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from .models import BudgetLine, Department, ProgramYear
+from . import arithmetic, contracts
+from .models import BudgetLine, Contract, Department, ProgramYear
 
 
 def _distinct(queryset: QuerySet, column: str) -> list[tuple[str, str]]:
@@ -57,3 +61,57 @@ class ProgramYearFilter(django_filters.FilterSet):
                 | Q(overview__icontains=word)
             )
         return queryset
+
+
+class ContractFilter(django_filters.FilterSet):
+    """The contract register's filters; `today` fixes what "ending" and "ended" mean."""
+
+    bureau = django_filters.ChoiceFilter(
+        field_name="program_year__program__department__bureau", label="실·국", empty_label="전체"
+    )
+    department = django_filters.ModelChoiceFilter(
+        field_name="program_year__program__department",
+        queryset=Department.objects.all(),
+        label="부서",
+        empty_label="전체",
+    )
+    ending = django_filters.NumberFilter(
+        method="ending_within", label="종료 예정(개월 안)", min_value=1, max_value=120
+    )
+    state = django_filters.ChoiceFilter(
+        method="in_state",
+        label="상태",
+        empty_label="전체",
+        choices=[("current", "진행 중"), ("ended", "종료"), ("planned", "시작 전")],
+    )
+    link = django_filters.ChoiceFilter(
+        method="linked",
+        label="앞 협약과",
+        empty_label="전체",
+        choices=[("gap", "공백 있음"), ("overlap", "겹침")],
+    )
+
+    class Meta:
+        model = Contract
+        fields = ()
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.filters["bureau"].extra["choices"] = _distinct(Department.objects.all(), "bureau")
+
+    def ending_within(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        until = arithmetic.add_months(self.today, int(value))
+        return queryset.filter(end__gte=self.today, end__lt=until)
+
+    def in_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "ended":
+            return queryset.filter(end__lt=self.today)
+        if value == "planned":
+            return queryset.filter(start__gt=self.today)
+        return queryset.filter(start__lte=self.today, end__gte=self.today)
+
+    def linked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "gap":
+            return contracts.with_gaps(queryset)
+        return contracts.with_overlaps(queryset)

@@ -1,4 +1,5 @@
-"""The program list as a django-tables2 table: sortable in SQL, exported as shown."""
+"""The program list and the contract register as django-tables2 tables: sortable in SQL,
+exported as shown."""
 
 import io
 
@@ -11,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from tablib import Dataset
 
-from . import arithmetic, formatting
-from .models import ProgramYear
+from . import arithmetic, formatting, spreadsheets
+from .models import Contract, ProgramYear
 from .spreadsheets import text_not_formulas
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -32,16 +33,19 @@ class AmountColumn(Column):
         return value
 
 
-def _nulls_last(*names: str):
-    """An `order_FOO` method: sort on `names`, blanks last either way, then by title and year
-    so that equal values keep one order on every database."""
+YEAR_TIES = ("program__title", "-fiscal_year", "pk")
+
+
+def _nulls_last(*names: str, ties: tuple[str, ...] = YEAR_TIES):
+    """An `order_FOO` method: sort on `names`, blanks last either way, then by `ties` (title
+    and year) so that equal values keep one order on every database."""
 
     def order(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
         keys = [
             F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
             for name in names
         ]
-        return queryset.order_by(*keys, "program__title", "-fiscal_year", "pk"), True
+        return queryset.order_by(*keys, *ties), True
 
     return order
 
@@ -177,3 +181,120 @@ class ProgramYearExport(TableExport):
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the contract register
+
+CONTRACT_TIES = ("program_year__program__title", "start", "pk")
+
+
+def contract_document_url(record: Contract) -> str:
+    url = reverse("programs:detail", args=[record.program_year.program_id])
+    return f"{url}?year={record.fiscal_year}"
+
+
+class ContractTable(Table):
+    title = Column("사업명", accessor="program_year__program__title", linkify=contract_document_url)
+    department = Column(
+        "실·국 / 부서", accessor="program_year__program__department__name", exclude_from_export=True
+    )
+    bureau = Column("실·국", accessor="program_year__program__department__bureau", visible=False)
+    department_name = Column(
+        "부서", accessor="program_year__program__department__name", visible=False
+    )
+    round = Column("차수", attrs=NUMERIC)
+    start = Column("협약 시작", attrs=NUMERIC)
+    end = Column("협약 종료", attrs=NUMERIC)
+    term = Column("기간(년)", accessor="term_years", attrs=NUMERIC, empty_values=())
+    link = Column("앞 협약과", accessor="after_previous", empty_values=())
+    fiscal_year = Column("수록 문서", localize=False, attrs=NUMERIC, linkify=contract_document_url)
+
+    order_title = _nulls_last("program_year__program__title", ties=CONTRACT_TIES)
+    order_department = _nulls_last(
+        "program_year__program__department__bureau",
+        "program_year__program__department__name",
+        ties=CONTRACT_TIES,
+    )
+    order_round = _nulls_last("round", ties=CONTRACT_TIES)
+    order_start = _nulls_last("start", ties=CONTRACT_TIES)
+    order_end = _nulls_last("end", ties=CONTRACT_TIES)
+    order_term = _nulls_last("term_years", ties=CONTRACT_TIES)
+    order_link = _nulls_last("after_previous", ties=CONTRACT_TIES)
+    order_fiscal_year = _nulls_last("fiscal_year", ties=CONTRACT_TIES)
+
+    class Meta:
+        model = Contract
+        fields = ()
+        template_name = "programs/_table.html"
+        attrs = {"class": "data list"}
+        empty_text = "조건에 맞는 협약이 없습니다."
+        order_by = "end"
+        per_page = 25
+
+    body = ProgramYearTable.body  # the rows' cells built as the list builds them
+
+    def render_department(self, record: Contract) -> str:
+        department = record.program_year.program.department
+        return format_html('<span class="bureau">{}</span> {}', department.bureau, department.name)
+
+    def render_round(self, value) -> str:
+        return f"{value}차"
+
+    def value_round(self, value):
+        return value
+
+    def render_start(self, value) -> str:
+        return formatting.date(value)
+
+    def render_end(self, value) -> str:
+        return formatting.date(value)
+
+    def value_start(self, value):
+        return value
+
+    def value_end(self, value):
+        return value
+
+    def render_term(self, record: Contract):
+        return self.value_term(record)
+
+    def value_term(self, record: Contract):
+        """The term the document states, else the one its dates make."""
+        return record.term_years or arithmetic.term_years(record.start, record.end)
+
+    def render_link(self, record: Contract) -> str:
+        days = self.value_link(record)
+        if not days:
+            return ""
+        return f"공백 {days}일" if days > 0 else f"겹침 {-days}일"
+
+    def value_link(self, record: Contract):
+        """Days of gap (> 0) or overlap (< 0) after the contract before; blank for the first."""
+        if record.previous_end is None:
+            return None
+        return arithmetic.gap_days(record.previous_end, record.start)
+
+
+class ContractExport(ProgramYearExport):
+    """The register's rows as CSV, or as XLSX in the formats of the other workbooks."""
+
+    COLUMNS = {
+        column.header: column
+        for column in (
+            spreadsheets.Column("사업명", width=36, wrap=True),
+            spreadsheets.Column("실·국", width=16),
+            spreadsheets.Column("부서", width=18),
+            spreadsheets.Column("차수", spreadsheets.YEAR, width=6),
+            spreadsheets.Column("협약 시작", spreadsheets.DATE, width=12),
+            spreadsheets.Column("협약 종료", spreadsheets.DATE, width=12),
+            spreadsheets.Column("기간(년)", spreadsheets.YEAR, width=8),
+            spreadsheets.Column("앞 협약과", "0;△0", width=10),
+            spreadsheets.Column("수록 문서", spreadsheets.YEAR, width=10),
+        )
+    }
+
+    def _xlsx(self) -> bytes:
+        columns = [
+            self.COLUMNS.get(header, spreadsheets.Column(header)) for header in self.dataset.headers
+        ]
+        return spreadsheets.table_workbook(self.dataset.title, columns, self.dataset)

@@ -7,6 +7,7 @@ app_name = "programs"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("programs/", views.program_list, name="list"),
+    path("contracts/", views.contract_list, name="contracts"),
     path("programs/<int:pk>/", views.program_detail, name="detail"),
     path("programs/<int:pk>/report/", views.program_report, name="report"),
     path("programs/<int:pk>/xlsx/", views.program_xlsx, name="xlsx"),

@@ -11,11 +11,11 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import arithmetic, formatting, reports, sheets, spans, spreadsheets
+from . import arithmetic, contracts, formatting, reports, sheets, spans, spreadsheets
 from .documents import export_document
-from .filters import ProgramYearFilter
+from .filters import ContractFilter, ProgramYearFilter
 from .models import Department, Program, ProgramYear
-from .tables import ProgramYearExport, ProgramYearTable
+from .tables import ContractExport, ContractTable, ProgramYearExport, ProgramYearTable
 
 
 def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
@@ -158,6 +158,65 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
 
 
 program_list = ProgramListView.as_view()
+
+
+class ContractListView(ExportMixin, SingleTableMixin, FilterView):
+    """Every consignment contract of every program once, filterable, sortable, downloadable
+    as CSV, XLSX and an iCalendar file of its ends (`?_export=ics`)."""
+
+    table_class = ContractTable
+    filterset_class = ContractFilter
+    template_name = "programs/contract_list.html"
+    table_pagination = {"per_page": 25}
+    export_class = ContractExport
+    export_formats = ContractExport.FORMATS_OFFERED
+    ICS = "ics"
+
+    def get_queryset(self):
+        return contracts.register()
+
+    def get_filterset_kwargs(self, filterset_class) -> dict:
+        self.today = timezone.localdate()
+        return super().get_filterset_kwargs(filterset_class) | {"today": self.today}
+
+    def get_export_filename(self, export_format: str) -> str:
+        return f"contracts-{self.today:%Y%m%d}.{export_format}"
+
+    def get_dataset_kwargs(self) -> dict:
+        return {"title": "위탁 협약"}
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.GET.get(self.export_trigger_param) != self.ICS:
+            return super().get(request, *args, **kwargs)
+        # The calendar needs neither the page's count nor its page of rows.
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        content = contracts.calendar(rows, request.get_host().split(":")[0], timezone.now())
+        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+        filename = self.get_export_filename(self.ICS)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        downloads = []
+        for export_format in (*self.export_formats, self.ICS):
+            params[self.export_trigger_param] = export_format
+            label = "달력(ICS)" if export_format == self.ICS else export_format.upper()
+            downloads.append((label, f"?{params.urlencode()}"))
+        return context | {
+            "downloads": downloads,
+            "today": self.today,
+            "breadcrumbs": [
+                ("연도 개요", reverse("programs:overview")),
+                ("위탁 협약", None),
+            ],
+        }
+
+
+contract_list = ContractListView.as_view()
 
 
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -21,6 +21,8 @@ def test_bench_reports_every_page_with_its_queries():
         "list sorted by change",
         "list filtered",
         "list page 50",
+        "contract register",
+        "contracts, ending=12",
         "program page",
         "program report",
         "department report",
