@@ -5,10 +5,48 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import arithmetic, contracts
-from .models import BudgetLine, Contract, Department, ProgramYear
+from .models import (
+    Activity,
+    BudgetLine,
+    Contract,
+    Department,
+    HistoryEvent,
+    LegalBasis,
+    ProgramYear,
+)
+
+# A search is bounded: its words each add a condition on four section tables.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 5
+
+# Section texts staff remember a document by: 사업내용, 추진경위, 사업근거.
+SEARCHED_SECTIONS = ((Activity, "text"), (HistoryEvent, "text"), (LegalBasis, "name"))
+
+
+def search(queryset: QuerySet, value: str) -> QuerySet:
+    """Program years with every word (of the first `SEARCH_MAX_WORDS`) in their title,
+    department, purpose, overview, delivery method (the contract wording: 민간위탁 …) or one of
+    the `SEARCHED_SECTIONS`."""
+    for word in value.split()[:SEARCH_MAX_WORDS]:
+        sections = [
+            Exists(
+                model.objects.filter(program_year=OuterRef("pk"), **{f"{field}__icontains": word})
+            )
+            for model, field in SEARCHED_SECTIONS
+        ]
+        queryset = queryset.filter(
+            Q(program__title__icontains=word)
+            | Q(program__department__name__icontains=word)
+            | Q(program__department__bureau__icontains=word)
+            | Q(purpose__icontains=word)
+            | Q(overview__icontains=word)
+            | Q(delivery_method__icontains=word)
+            | Q(*sections, _connector=Q.OR)
+        )
+    return queryset
 
 
 def _distinct(queryset: QuerySet, column: str) -> list[tuple[str, str]]:
@@ -36,7 +74,8 @@ class ProgramYearFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="검색어",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "사업명, 부서, 목적"}),
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "사업명, 부서, 내용"}),
     )
 
     class Meta:
@@ -52,15 +91,7 @@ class ProgramYearFilter(django_filters.FilterSet):
         self.filters["category"].extra["choices"] = _distinct(BudgetLine.objects.all(), "category")
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(program__title__icontains=word)
-                | Q(program__department__name__icontains=word)
-                | Q(program__department__bureau__icontains=word)
-                | Q(purpose__icontains=word)
-                | Q(overview__icontains=word)
-            )
-        return queryset
+        return search(queryset, value)
 
 
 class ContractFilter(django_filters.FilterSet):

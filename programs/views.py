@@ -1,7 +1,7 @@
 """The dashboard: the year overview, the program list and the program page; the printed
 reports and Excel workbooks of a program, a department and a bureau."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django_tables2.export import ExportMixin
 
 from . import arithmetic, contracts, formatting, reports, sheets, spans, spreadsheets
 from .documents import export_document
-from .filters import ContractFilter, ProgramYearFilter
+from .filters import ContractFilter, ProgramYearFilter, search
 from .models import Department, Program, ProgramYear
 from .tables import ContractExport, ContractTable, ProgramYearExport, ProgramYearTable
 
@@ -129,6 +129,33 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         year = self.filterset.form.cleaned_data.get("year")
         return int(year) if year else None
 
+    def _words(self) -> str:
+        if not self.filterset.is_valid():
+            return ""
+        return self.filterset.form.cleaned_data.get("q") or ""
+
+    def get_table_kwargs(self) -> dict:
+        # A search's matches grouped by program, its latest year first, unless sorted.
+        if self._words() and not self.request.GET.get("sort"):
+            return {"order_by": ("title",)}
+        return {}
+
+    def _years_found(self, words: str) -> list[tuple[int, int, str]]:
+        """(year, matches, URL) of every year the search finds, newest first (one query)."""
+        found = (
+            search(ProgramYear.objects.order_by(), words)
+            .values("fiscal_year")
+            .annotate(matches=Count("pk"))
+            .order_by("-fiscal_year")
+        )
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        years = []
+        for row in found:
+            params["year"] = str(row["fiscal_year"])
+            years.append((row["fiscal_year"], row["matches"], f"?{params.urlencode()}"))
+        return years
+
     def get_export_filename(self, export_format: str) -> str:
         return f"programs-{self._year() or 'all'}.{export_format}"
 
@@ -146,9 +173,12 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         for export_format in self.export_formats:
             params[self.export_trigger_param] = export_format
             downloads.append((export_format.upper(), f"?{params.urlencode()}"))
+        words = self._words()
         return context | {
             "downloads": downloads,
             "year": selected,
+            "words": words,
+            "years_found": self._years_found(words) if words and selected else [],
             "year_picker": _year_picker(reverse("programs:list"), self.years, selected),
             "breadcrumbs": [
                 ("연도 개요", reverse("programs:overview")),
