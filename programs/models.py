@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -159,16 +159,29 @@ class ProgramYearQuerySet(models.QuerySet):
         years = self.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
         return list(years.distinct())
 
-    def for_list(self) -> "ProgramYearQuerySet":
+    def for_list(self, category: str | None = None) -> "ProgramYearQuerySet":
         """Program years with their budget totals, change, last execution rate and contract end.
 
         One row per program year. The totals, the last settlement and the contract end are kept
         on the year (`store.set_derived`), so every column sorts in SQL without touching
-        the section tables; the page shows each figure as `arithmetic` rounds it.
+        the section tables; the page shows each figure as `arithmetic` rounds it. With a
+        `category` (통계목), the amounts are that category's, summed in a subquery.
         """
+        if category:
+            lines = (
+                BudgetLine.objects.filter(program_year=OuterRef("pk"), category=category)
+                .order_by()
+                .values("program_year")
+            )
+            amounts = {
+                "prior": Subquery(lines.annotate(total=Sum("prior")).values("total")),
+                "current": Subquery(lines.annotate(total=Sum("current")).values("total")),
+            }
+        else:
+            amounts = {"prior": F("budget_prior"), "current": F("budget_current")}
         return (
             self.select_related("program__department")
-            .annotate(prior=F("budget_prior"), current=F("budget_current"))
+            .annotate(**amounts)
             .annotate(
                 change=arithmetic.change_expression("prior", "current"),
                 change_pct=arithmetic.percent_change_expression("prior", "current"),

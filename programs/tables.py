@@ -3,7 +3,7 @@ exported as shown."""
 
 import io
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2 import Column, Table
@@ -96,6 +96,38 @@ class ProgramYearTable(Table):
         # Explicit, so that the custom orderings below apply (bureau, department, title)
         order_by = "department"
         per_page = 25
+
+    caption = "사업 목록. 열 제목을 누르면 그 열로 정렬합니다."
+    AMOUNTS = ("prior", "current", "change")
+
+    def __init__(self, *args, category: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category = category
+        if category:
+            # The amounts are the category's (ProgramYearQuerySet.for_list): say so.
+            for name in self.AMOUNTS:
+                column = self.columns[name].column
+                column.verbose_name = f"{category} {column.verbose_name}"
+        # The filtered set's totals, counted in the same query as the paginator's count.
+        self.totals = self.data.data.aggregate(
+            rows=Count("pk"), prior_total=Sum("prior"), current_total=Sum("current")
+        )
+        self.data._length = self.totals["rows"]
+
+    def total_row(self) -> list[tuple[str, str]]:
+        """The `계` row of the filtered set (every page), as (`<td>` attributes, cell) pairs."""
+        prior, current = self.totals["prior_total"], self.totals["current_total"]
+        values = {
+            "prior": formatting.amount(prior),
+            "current": formatting.amount(current),
+            "change": formatting.amount(arithmetic.change(prior, current)),
+            "change_pct": formatting.percent_change(prior, current) or "",
+        }
+        cells = []
+        for index, column in enumerate(self.columns):
+            label = "계" if index == 0 else ""
+            cells.append((column.attrs["td"].as_html(), values.get(column.name, label)))
+        return cells
 
     def body(self) -> list[list[tuple[str, str]]]:
         """The page's rows as (`<td>` attributes, cell) pairs, for `_table.html`. The stock
@@ -230,6 +262,8 @@ class ContractTable(Table):
         empty_text = "조건에 맞는 협약이 없습니다."
         order_by = "end"
         per_page = 25
+
+    caption = "위탁 협약 목록. 열 제목을 누르면 그 열로 정렬합니다."
 
     body = ProgramYearTable.body  # the rows' cells built as the list builds them
 

@@ -112,7 +112,8 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return ProgramYear.objects.for_list()
+        # A category that is not one of the filter's choices empties the list (strict filter).
+        return ProgramYear.objects.for_list(self.request.GET.get("category") or None)
 
     def get_filterset_kwargs(self, filterset_class) -> dict:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -135,10 +136,11 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         return self.filterset.form.cleaned_data.get("q") or ""
 
     def get_table_kwargs(self) -> dict:
+        kwargs = {"category": self.request.GET.get("category") or None}
         # A search's matches grouped by program, its latest year first, unless sorted.
         if self._words() and not self.request.GET.get("sort"):
-            return {"order_by": ("title",)}
-        return {}
+            kwargs["order_by"] = ("title",)
+        return kwargs
 
     def _years_found(self, words: str) -> list[tuple[int, int, str]]:
         """(year, matches, URL) of every year the search finds, newest first (one query)."""

@@ -602,3 +602,36 @@ def test_overview_shows_the_soonest_ending_contracts_and_counts_the_rest(
     html = page(user_client, reverse("programs:overview") + "?year=2024")
     assert html.count("2021.1.23~2024.1.22") == 20
     assert "모두 23건 중 종료일이 가까운 20건" in html
+
+
+def test_a_category_filter_shows_that_categorys_amounts_and_their_total(
+    user_client, stored_samples, make_program_years
+):
+    make_program_years(2)
+    response = user_client.get(f"{reverse('programs:list')}?year=&category=민간위탁금&per_page=100")
+    table = response.context["table"]
+    rows = [row.record for row in table.paginated_rows]
+    assert len(rows) >= 2
+    assert all(r.current < r.budget_current for r in rows)
+    for record in rows:
+        lines = record.budget_lines.filter(category="민간위탁금")
+        assert record.current == sum(line.current for line in lines)
+    html = response.content.decode()
+    assert "민간위탁금 예산액(B)" in html and "민간위탁금 전년도 예산(A)" in html
+    total = re.search(r'<tr class="total">(.*?)</tr>', html, re.S).group(1)
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", total, re.S)
+    ]
+    assert cells[0] == "계"
+    assert f"{sum(r.current for r in rows):,}" in cells
+    assert f"{sum(r.prior or 0 for r in rows):,}" in cells
+
+
+def test_the_total_row_is_the_whole_filtered_set_not_the_page(user_client, make_program_years):
+    make_program_years(4)
+    response = user_client.get(f"{reverse('programs:list')}?year=&per_page=2")
+    total = sum(py.budget_current for py in ProgramYear.objects.all())
+    assert f"{total:,}" in re.search(
+        r'<tr class="total">(.*?)</tr>', response.content.decode(), re.S
+    ).group(1)
