@@ -49,6 +49,14 @@ def search(queryset: QuerySet, value: str) -> QuerySet:
     return queryset
 
 
+def _departments_of_bureau(filterset: django_filters.FilterSet) -> None:
+    """The department choice narrowed to the chosen bureau's departments: a department of
+    another bureau is then refused rather than giving an empty list unexplained."""
+    bureau = (filterset.data or {}).get("bureau")
+    if bureau:
+        filterset.filters["department"].queryset = Department.objects.filter(bureau=bureau)
+
+
 def _distinct(queryset: QuerySet, column: str) -> list[tuple[str, str]]:
     values = queryset.order_by(column).values_list(column, flat=True).distinct()
     return [(value, value) for value in values if value]
@@ -89,6 +97,7 @@ class ProgramYearFilter(django_filters.FilterSet):
         self.filters["bureau"].extra["choices"] = _distinct(Department.objects.all(), "bureau")
         self.filters["account"].extra["choices"] = _distinct(ProgramYear.objects.all(), "account")
         self.filters["category"].extra["choices"] = _distinct(BudgetLine.objects.all(), "category")
+        _departments_of_bureau(self)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search(queryset, value)
@@ -130,6 +139,7 @@ class ContractFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today
         self.filters["bureau"].extra["choices"] = _distinct(Department.objects.all(), "bureau")
+        _departments_of_bureau(self)
 
     def ending_within(self, queryset: QuerySet, name: str, value) -> QuerySet:
         until = arithmetic.add_months(self.today, int(value))

@@ -1,20 +1,17 @@
 """The program list and the contract register as django-tables2 tables: sortable in SQL,
 exported as shown."""
 
-import io
+import dataclasses
 
 from django.db.models import Count, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2 import Column, Table
 from django_tables2.export import TableExport
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from tablib import Dataset
 
 from . import arithmetic, formatting, spreadsheets
 from .models import Contract, ProgramYear
-from .spreadsheets import text_not_formulas
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -180,12 +177,44 @@ def csv_text(value: object) -> object:
     return value
 
 
+def _with_unit(header: str, unit: str) -> str:
+    """`예산액(B)` with its unit as the workbooks write it: `예산액(B, 천원)`."""
+    return f"{header[:-1]}, {unit})" if header.endswith(")") else f"{header}({unit})"
+
+
 class ProgramYearExport(TableExport):
     """CSV and XLSX only; the CSV starts with a byte-order mark so that Excel reads Korean.
     Text never becomes a formula: in CSV it is prefixed (`csv_text`), in XLSX its cell is of
-    the text type (openpyxl would otherwise write a text starting with `=` as a formula)."""
+    the text type (openpyxl would otherwise write a text starting with `=` as a formula).
+    The XLSX has the number formats, units and widths of the other workbooks (`COLUMNS`, by
+    column name)."""
 
     FORMATS_OFFERED = (TableExport.CSV, TableExport.XLSX)
+    AMOUNT = spreadsheets.Column("", spreadsheets.AMOUNT, 16)
+    COLUMNS = {
+        "fiscal_year": spreadsheets.Column("", spreadsheets.YEAR, 8),
+        "title": spreadsheets.Column("", width=36, wrap=True),
+        "bureau": spreadsheets.Column("", width=18),
+        "department_name": spreadsheets.Column("", width=18),
+        "account": spreadsheets.Column("", width=14),
+        "prior": AMOUNT,
+        "current": AMOUNT,
+        "change": AMOUNT,
+        "change_pct": spreadsheets.Column("", spreadsheets.WHOLE_PERCENT, 10),
+        "execution_rate": spreadsheets.Column("", spreadsheets.PERCENT, 12),
+        "settled_year": spreadsheets.Column("", spreadsheets.YEAR, 10),
+        "contract_end": spreadsheets.Column("", spreadsheets.DATE, 12),
+    }
+    UNITS = {"prior": "천원", "current": "천원", "change": "천원"}
+
+    def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
+        # The exported columns, as Table.as_values picks them, to format them by name.
+        self.names = [
+            column.name
+            for column in table.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
+        ]
+        super().__init__(export_format, table, exclude_columns, dataset_kwargs)
 
     @classmethod
     def is_valid_format(cls, export_format: str | None) -> bool:
@@ -200,19 +229,13 @@ class ProgramYearExport(TableExport):
         return self._xlsx()
 
     def _xlsx(self) -> bytes:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = self.dataset.title[:31]
-        sheet.append(self.dataset.headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in self.dataset:
-            sheet.append(list(row))
-        text_not_formulas(sheet)
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        columns = []
+        for name, header in zip(self.names, self.dataset.headers, strict=True):
+            spec = self.COLUMNS.get(name, spreadsheets.Column(""))
+            unit = self.UNITS.get(name)
+            header = _with_unit(header, unit) if unit else header
+            columns.append(dataclasses.replace(spec, header=header))
+        return spreadsheets.table_workbook(self.dataset.title, columns, self.dataset)
 
 
 # ---------------------------------------------------------------- the contract register
@@ -313,22 +336,14 @@ class ContractExport(ProgramYearExport):
     """The register's rows as CSV, or as XLSX in the formats of the other workbooks."""
 
     COLUMNS = {
-        column.header: column
-        for column in (
-            spreadsheets.Column("사업명", width=36, wrap=True),
-            spreadsheets.Column("실·국", width=16),
-            spreadsheets.Column("부서", width=18),
-            spreadsheets.Column("차수", spreadsheets.YEAR, width=6),
-            spreadsheets.Column("협약 시작", spreadsheets.DATE, width=12),
-            spreadsheets.Column("협약 종료", spreadsheets.DATE, width=12),
-            spreadsheets.Column("기간(년)", spreadsheets.YEAR, width=8),
-            spreadsheets.Column("앞 협약과", "0;△0", width=10),
-            spreadsheets.Column("수록 문서", spreadsheets.YEAR, width=10),
-        )
+        "title": spreadsheets.Column("", width=36, wrap=True),
+        "bureau": spreadsheets.Column("", width=16),
+        "department_name": spreadsheets.Column("", width=18),
+        "round": spreadsheets.Column("", spreadsheets.YEAR, 6),
+        "start": spreadsheets.Column("", spreadsheets.DATE, 12),
+        "end": spreadsheets.Column("", spreadsheets.DATE, 12),
+        "term": spreadsheets.Column("", spreadsheets.YEAR, 8),
+        "link": spreadsheets.Column("", "0;△0", 10),
+        "fiscal_year": spreadsheets.Column("", spreadsheets.YEAR, 10),
     }
-
-    def _xlsx(self) -> bytes:
-        columns = [
-            self.COLUMNS.get(header, spreadsheets.Column(header)) for header in self.dataset.headers
-        ]
-        return spreadsheets.table_workbook(self.dataset.title, columns, self.dataset)
+    UNITS = {"link": "일"}

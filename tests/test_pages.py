@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from programs.models import Program, ProgramYear
+from programs.models import Department, Program, ProgramYear
 from programs.parsing import parse_document
 from programs.store import store_document, store_documents
 
@@ -347,6 +347,17 @@ def test_xlsx_download_has_the_filtered_sorted_rows(user_client, stored_samples)
     assert values[2][6] == 3296216  # a number, not text
 
 
+def test_the_list_xlsx_has_the_workbooks_formats_units_and_widths(user_client, stored_samples):
+    response = download(user_client, "year=2024&category=민간위탁금&_export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    current = headers.index("민간위탁금 예산액(B, 천원)") + 1
+    assert sheet.cell(2, current).number_format == "#,##0;△#,##0"
+    assert sheet.cell(2, headers.index("연도") + 1).number_format == "0"
+    assert sheet.column_dimensions["B"].width == 36
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+
+
 def test_download_spans_every_page(user_client, make_program_years):
     make_program_years(60)
     response = download(user_client, "page=2&_export=csv")
@@ -635,3 +646,12 @@ def test_the_total_row_is_the_whole_filtered_set_not_the_page(user_client, make_
     assert f"{total:,}" in re.search(
         r'<tr class="total">(.*?)</tr>', response.content.decode(), re.S
     ).group(1)
+
+
+def test_the_department_choice_is_narrowed_by_the_chosen_bureau(user_client, stored_samples):
+    bureau = Department.objects.values_list("bureau", flat=True).first()
+    ours = set(Department.objects.filter(bureau=bureau).values_list("pk", flat=True))
+    assert ours != set(Department.objects.values_list("pk", flat=True))
+    form = user_client.get(f"{reverse('programs:list')}?bureau={bureau}").context["filter"].form
+    offered = {value.value for value, _label in form.fields["department"].choices if value}
+    assert offered == ours
