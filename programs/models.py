@@ -122,6 +122,20 @@ class RecordedByStore(HistoricalRecords):
         pass
 
 
+def partly_entered(counts: dict[int, int], year: int) -> tuple[int, int] | None:
+    """(documents, the year before's) when `year` has fewer than half the documents of the
+    year before (`ProgramYearQuerySet.year_counts`): its documents are still coming in."""
+    previous = counts.get(year - 1)
+    if previous and counts.get(year, 0) * 2 < previous:
+        return counts.get(year, 0), previous
+    return None
+
+
+def default_year(counts: dict[int, int]) -> int | None:
+    """The latest year whose documents are mostly in (not `partly_entered`)."""
+    return next((year for year in counts if not partly_entered(counts, year)), None)
+
+
 class ProgramYearQuerySet(models.QuerySet):
     """Each page's query shape. Every page runs a fixed number of queries whatever the data
     size: totals are summed in SQL, and a document comes with its sections in one query per
@@ -158,6 +172,11 @@ class ProgramYearQuerySet(models.QuerySet):
         """The fiscal years that have documents, newest first (one query)."""
         years = self.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
         return list(years.distinct())
+
+    def year_counts(self) -> dict[int, int]:
+        """Documents per fiscal year, newest first (one query)."""
+        rows = self.order_by("-fiscal_year").values("fiscal_year").annotate(documents=Count("pk"))
+        return {row["fiscal_year"]: row["documents"] for row in rows}
 
     def for_list(self, category: str | None = None) -> "ProgramYearQuerySet":
         """Program years with their budget totals, change, last execution rate and contract end.

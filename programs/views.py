@@ -14,17 +14,18 @@ from django_tables2.export import ExportMixin
 from . import arithmetic, contracts, formatting, reports, sheets, spans, spreadsheets
 from .documents import export_document
 from .filters import ContractFilter, ProgramYearFilter, search
-from .models import Department, Program, ProgramYear
+from .models import Department, Program, ProgramYear, default_year, partly_entered
 from .tables import ContractExport, ContractTable, ProgramYearExport, ProgramYearTable
 
 
-def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
-    """`?year=` when it is one of `years`, else the latest of them; 404 on a year not there."""
+def _chosen_year(request: HttpRequest, years: list[int], default: int | None = None) -> int | None:
+    """`?year=` when it is one of `years`, else `default` or the latest of them; 404 on a year
+    not there."""
     if not years:
         return None
     value = request.GET.get("year")
     if not value:
-        return years[0]
+        return default or years[0]
     try:
         year = int(value)
     except ValueError:
@@ -34,8 +35,13 @@ def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
     return year
 
 
-def _year_picker(action: str, years: list[int], selected: int | None) -> dict:
-    return {"action": action, "years": years, "selected": selected}
+def _year_picker(
+    action: str, years: list[int], selected: int | None, counts: dict[int, int] | None = None
+) -> dict:
+    """The header's year choice; with the `counts` of documents per year, a note when the
+    selected year is partly entered ("2026년 문서 1/301건")."""
+    partial = partly_entered(counts, selected) if counts and selected else None
+    return {"action": action, "years": years, "selected": selected, "partial": partial}
 
 
 CHART_ROWS = 12  # bars in a chart; the rest are summed into one bar, the table lists all
@@ -73,11 +79,12 @@ def _largest(chart: dict, what: str, counter: str) -> str:
 
 def overview(request: HttpRequest) -> HttpResponse:
     """One fiscal year at a glance: totals, where the money goes, what changed, what is due."""
-    years = ProgramYear.objects.fiscal_years()
-    year = _chosen_year(request, years)
+    counts = ProgramYear.objects.year_counts()
+    years = list(counts)
+    year = _chosen_year(request, years, default_year(counts))
     context = {
         "year": year,
-        "year_picker": _year_picker(reverse("programs:overview"), years, year),
+        "year_picker": _year_picker(reverse("programs:overview"), years, year, counts),
         "breadcrumbs": [("연도 개요", None)],
     }
     if year is not None:
@@ -108,7 +115,9 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     export_formats = ProgramYearExport.FORMATS_OFFERED
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.years = ProgramYear.objects.fiscal_years()
+        self.counts = ProgramYear.objects.year_counts()
+        self.years = list(self.counts)
+        self.default_year = default_year(self.counts)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -118,9 +127,9 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class) -> dict:
         kwargs = super().get_filterset_kwargs(filterset_class)
         data = self.request.GET.copy()
-        # No `year` at all means the latest year; an empty one means every year.
+        # No `year` at all means the default year; an empty one means every year.
         if "year" not in data and self.years:
-            data["year"] = str(self.years[0])
+            data["year"] = str(self.default_year)
         return kwargs | {"data": data, "years": self.years}
 
     def _year(self) -> int | None:
@@ -169,7 +178,7 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         params = self.request.GET.copy()
         params.pop("page", None)
         if "year" not in params and self.years:
-            params["year"] = str(self.years[0])
+            params["year"] = str(self.default_year)
         selected = self._year()
         downloads = []
         for export_format in self.export_formats:
@@ -181,7 +190,9 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
             "year": selected,
             "words": words,
             "years_found": self._years_found(words) if words and selected else [],
-            "year_picker": _year_picker(reverse("programs:list"), self.years, selected),
+            "year_picker": _year_picker(
+                reverse("programs:list"), self.years, selected, self.counts
+            ),
             "breadcrumbs": [
                 ("연도 개요", reverse("programs:overview")),
                 ("사업 목록", None),

@@ -655,3 +655,26 @@ def test_the_department_choice_is_narrowed_by_the_chosen_bureau(user_client, sto
     form = user_client.get(f"{reverse('programs:list')}?bureau={bureau}").context["filter"].form
     offered = {value.value for value, _label in form.fields["department"].choices if value}
     assert offered == ours
+
+
+@pytest.fixture
+def a_partial_year(make_program_years, sample_document):
+    """Three programs in 2024, one document of 2025 so far."""
+    make_program_years(3)
+    document = copy.deepcopy(sample_document) | {"fiscal_year": 2025, "title": "이른 사업"}
+    store_documents([document])
+
+
+def test_the_default_year_is_the_latest_mostly_entered(user_client, a_partial_year):
+    overview = user_client.get(reverse("programs:overview"))
+    assert overview.context["year"] == 2024
+    assert "2025년 문서" not in text(overview.content.decode())
+    listed = user_client.get(reverse("programs:list"))
+    assert listed.context["year"] == 2024
+    assert listed.context["table"].paginator.count == 3
+
+
+@pytest.mark.parametrize("url", [reverse("programs:overview"), reverse("programs:list")])
+def test_a_partly_entered_year_says_so(user_client, a_partial_year, url):
+    body = text(page(user_client, f"{url}?year=2025"))
+    assert "2025년 문서 1/3건" in body
