@@ -9,6 +9,7 @@ urlpatterns = [
     path("programs/", views.program_list, name="list"),
     path("contracts/", views.contract_list, name="contracts"),
     path("programs/<int:pk>/", views.program_detail, name="detail"),
+    path("programs/<int:pk>/compare/", views.program_compare, name="compare"),
     path("programs/<int:pk>/report/", views.program_report, name="report"),
     path("programs/<int:pk>/xlsx/", views.program_xlsx, name="xlsx"),
     path("reports/department/<int:pk>/", views.department_report, name="department_report"),

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import arithmetic, contracts, formatting, reports, sheets, spans, spreadsheets
+from . import arithmetic, compare, contracts, formatting, reports, sheets, spans, spreadsheets
 from .documents import export_document
 from .filters import ContractFilter, ProgramYearFilter, search
 from .models import Department, Program, ProgramYear, default_year, partly_entered
@@ -279,6 +279,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "years": years,
             "findings": found,
             "error_count": sum(1 for finding in found if finding.severity == arithmetic.ERROR),
+            "warning_count": sum(1 for finding in found if finding.severity == arithmetic.WARNING),
             "year_picker": _year_picker(
                 reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
             ),
@@ -286,6 +287,57 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ("연도 개요", f"{reverse('programs:overview')}?year={selected.fiscal_year}"),
                 ("사업 목록", list_url),
                 (f"{program.title} ({selected.fiscal_year})", None),
+            ],
+        },
+    )
+
+
+def _year_param(request: HttpRequest, name: str, years: list[int], default: int) -> int:
+    value = request.GET.get(name) or default
+    try:
+        year = int(value)
+    except ValueError:
+        raise Http404("연도가 올바르지 않습니다.") from None
+    if year not in years:
+        raise Http404("그 연도의 사업설명서가 없습니다.")
+    return year
+
+
+def program_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed between two years' documents (`?from=2023&to=2024`; by default the latest
+    year and the one before it), section by section. Queries: the program, its years, and the
+    two documents' sections."""
+    program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
+    years = list(
+        ProgramYear.objects.filter(program=program)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+    )
+    if len(years) < 2:
+        raise Http404("비교할 다른 연도의 사업설명서가 없습니다.")
+    to_year = _year_param(request, "to", years, years[0])
+    earlier = [year for year in years if year < to_year] or [years[1]]
+    from_year = _year_param(request, "from", years, earlier[0])
+    documents = {
+        py.fiscal_year: export_document(py)
+        for py in ProgramYear.objects.with_sections().filter(
+            program=program, fiscal_year__in=[from_year, to_year]
+        )
+    }
+    detail_url = f"{reverse('programs:detail', args=[pk])}?year={to_year}"
+    return render(
+        request,
+        "programs/compare.html",
+        {
+            "program": program,
+            "years": years,
+            "from_year": from_year,
+            "to_year": to_year,
+            "sections": compare.compare(documents[from_year], documents[to_year]),
+            "breadcrumbs": [
+                ("연도 개요", f"{reverse('programs:overview')}?year={to_year}"),
+                (f"{program.title} ({to_year})", detail_url),
+                (f"{from_year}년과 {to_year}년 비교", None),
             ],
         },
     )

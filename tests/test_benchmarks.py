@@ -25,6 +25,7 @@ def test_bench_reports_every_page_with_its_queries():
         "contracts, ending=12",
         "program page",
         "program report",
+        "compare page",
         "department report",
         "department report, cold",
         "admin changelist",

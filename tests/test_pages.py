@@ -678,3 +678,12 @@ def test_the_default_year_is_the_latest_mostly_entered(user_client, a_partial_ye
 def test_a_partly_entered_year_says_so(user_client, a_partial_year, url):
     body = text(page(user_client, f"{url}?year=2025"))
     assert "2025년 문서 1/3건" in body
+
+
+def test_the_findings_card_names_a_warning_instead_of_no_errors(user_client, sample_document):
+    document = copy.deepcopy(sample_document)
+    document["contracts"][1]["start"] = "2015-03-01"  # a gap after the first contract
+    (year,) = store_documents([document])
+    html = page(user_client, f"{reverse('programs:detail', args=[year.program_id])}?year=2024")
+    card = re.search(r"점검 결과</dt><dd>(.*?)</dd>", html, re.S).group(1)
+    assert "주의" in card and "오류 없음" not in card

@@ -71,6 +71,7 @@ class Command(BaseCommand):
             ("contracts, ending=12", "/contracts/?ending=12&sort=title"),
             ("program page", f"/programs/{year.program_id}/"),
             ("program report", f"/programs/{year.program_id}/report/"),
+            ("compare page", f"/programs/{year.program_id}/compare/"),
             ("department report", f"/reports/department/{department.pk}/"),
             # as on a day's first request: no program document rendered yet
             ("department report, cold", f"/reports/department/{department.pk}/"),
