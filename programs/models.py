@@ -149,14 +149,11 @@ class ProgramYearQuerySet(models.QuerySet):
         return self.select_related("program__department").prefetch_related(*SECTION_RELATIONS)
 
     @staticmethod
-    def contract_window(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-        """The 12 months in which an ending contract needs attention, as [start, end).
-
-        From today when the fiscal year is this year; otherwise the fiscal year itself, so
-        that a past or planned year shows what was (or will be) due in it.
-        """
-        start = today if year == today.year else datetime.date(year, 1, 1)
-        return start, arithmetic.add_years(start, 1)
+    def contract_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The 12 months in which an ending contract needs attention, as [start, end): from
+        today, whichever year is viewed (the year's documents say which contracts there are;
+        the attention is due now), as the contract register's `?ending=12`."""
+        return today, arithmetic.add_years(today, 1)
 
     @staticmethod
     def _with_totals(rows: models.QuerySet) -> models.QuerySet:
@@ -253,7 +250,7 @@ class ProgramYearQuerySet(models.QuerySet):
             .order_by("rate", "program_year__program__title")[:top]
         )
 
-        window = self.contract_window(year, today)
+        window = self.contract_window(today)
         later = Contract.objects.filter(
             program_year=OuterRef("program_year"), end__gt=OuterRef("end")
         )

@@ -44,36 +44,32 @@ def _year_picker(
     return {"action": action, "years": years, "selected": selected, "partial": partial}
 
 
-CHART_ROWS = 12  # bars in a chart; the rest are summed into one bar, the table lists all
+CHART_ROWS = 12  # bars in a chart; the table beside it lists all
 
 
 def _compare_chart(rows: list[dict], label_key: str, year: int) -> dict:
-    """Prior vs current per row, largest first, the tail summed into `그 밖의 n개`."""
-    shown, rest = rows[:CHART_ROWS], rows[CHART_ROWS:]
-    labels = [row[label_key] for row in shown]
-    prior = [row["prior"] for row in shown]
-    current = [row["current"] for row in shown]
-    if rest:
-        labels.append(f"그 밖의 {len(rest)}개")
-        prior.append(sum(row["prior"] or 0 for row in rest))
-        current.append(sum(row["current"] or 0 for row in rest))
+    """Prior vs current of the largest rows. The rest are left to the table beside it: one bar
+    summing them would dwarf the others and stretch the axis."""
+    shown = rows[:CHART_ROWS]
     return {
-        "labels": labels,
-        "prior": prior,
-        "current": current,
+        "labels": [row[label_key] for row in shown],
+        "prior": [row["prior"] for row in shown],
+        "current": [row["current"] for row in shown],
         "prior_label": f"{year - 1}년 예산액(A)",
         "current_label": f"{year}년 예산액(B)",
     }
 
 
-def _largest(chart: dict, what: str, counter: str) -> str:
-    """The chart in one sentence, for those who cannot see it."""
+def _largest(chart: dict, count: int, what: str, counter: str) -> str:
+    """The chart in one sentence, for those who cannot see it; `count` is the rows of the
+    table (the chart shows at most CHART_ROWS of them)."""
     if not chart["labels"]:
         return f"{what}별 예산이 없습니다."
     label, current = chart["labels"][0], chart["current"][0]
+    shown = f"그래프는 큰 {len(chart['labels'])}{counter}, " if count > len(chart["labels"]) else ""
     return (
-        f"{what} {len(chart['labels'])}{counter} 중 예산액이 가장 큰 곳은 {label}"
-        f"({formatting.amount(current)}천원)입니다. 값은 옆 표에 있습니다."
+        f"{what} {count}{counter} 중 예산액이 가장 큰 곳은 {label}"
+        f"({formatting.amount(current)}천원)입니다. {shown}값은 모두 옆 표에 있습니다."
     )
 
 
@@ -95,10 +91,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "data": data,
             "bureau_chart": bureaus,
             "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
-            "bureau_caption": _largest(bureaus, "실·국", "곳"),
+            "bureau_caption": _largest(bureaus, len(data["bureaus"]), "실·국", "곳"),
             "category_chart": categories,
             "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
-            "category_caption": _largest(categories, "통계목", "개"),
+            "category_caption": _largest(categories, len(data["categories"]), "통계목", "개"),
         }
     return render(request, "programs/overview.html", context)
 

@@ -1,5 +1,6 @@
 import copy
 import csv
+import datetime
 import io
 import json
 import re
@@ -146,8 +147,10 @@ def test_overview_lists_increases_rates_and_ending_contracts(user_client, stored
     assert "예산이 줄어든 사업이 없습니다." in body
     # 2022 settlements: 4,291,758 / 4,822,583 and 1,672,880 / 1,700,000, lowest first
     assert re.search(r"2022년 결산 집행률이 낮은 사업 .* 4,822,583 4,291,758 89\.0 .* 98\.4", body)
-    assert "2024.1.1~2024.12.31에 끝나는" in body
-    assert "2021.1.23~2024.1.22 2024.1.22" in body
+    # Twelve months from today for every year viewed (deliberately changed in issue 15): the
+    # 2024 documents' last contracts ended before it.
+    assert "2026.11.27~2027.11.26에 끝나는" in body
+    assert "2021.1.23~2024.1.22 2024.1.22" not in body
 
 
 def test_overview_of_this_year_looks_twelve_months_from_today(user_client, sample_document):
@@ -607,11 +610,12 @@ def test_program_page_runs_a_constant_number_of_queries(
 
 
 def test_overview_shows_the_soonest_ending_contracts_and_counts_the_rest(
-    user_client, make_program_years
+    user_client, make_program_years, sample_document
 ):
+    sample_document["contracts"][-1]["end"] = "2027-01-22"  # within 12 months of today
     make_program_years(23)
     html = page(user_client, reverse("programs:overview") + "?year=2024")
-    assert html.count("2021.1.23~2024.1.22") == 20
+    assert html.count("2021.1.23~2027.1.22") == 20
     assert "모두 23건 중 종료일이 가까운 20건" in html
 
 
@@ -687,3 +691,26 @@ def test_the_findings_card_names_a_warning_instead_of_no_errors(user_client, sam
     html = page(user_client, f"{reverse('programs:detail', args=[year.program_id])}?year=2024")
     card = re.search(r"점검 결과</dt><dd>(.*?)</dd>", html, re.S).group(1)
     assert "주의" in card and "오류 없음" not in card
+
+
+def test_overview_captions_count_categories_and_the_chart_has_no_summed_bar(
+    user_client, stored_samples
+):
+    from programs import views
+
+    views.CHART_ROWS, saved = 2, views.CHART_ROWS
+    try:
+        response = user_client.get(f"{reverse('programs:overview')}?year=2024")
+    finally:
+        views.CHART_ROWS = saved
+    categories = response.context["data"]["categories"]
+    assert len(categories) > 2
+    chart = response.context["category_chart"]
+    assert len(chart["labels"]) == 2 and not any("그 밖의" in label for label in chart["labels"])
+    assert response.context["category_caption"].startswith(f"통계목 {len(categories)}개 중")
+
+
+def test_the_overviews_ending_contracts_are_from_today_for_every_year(user_client, stored_samples):
+    for year in ProgramYear.objects.fiscal_years():
+        data = user_client.get(f"{reverse('programs:overview')}?year={year}").context["data"]
+        assert data["contract_window"][0] == datetime.date(2026, 11, 27)
