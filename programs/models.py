@@ -122,6 +122,9 @@ class RecordedByStore(HistoricalRecords):
         pass
 
 
+FUNDING_PARTS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타"}
+
+
 def partly_entered(counts: dict[int, int], year: int) -> tuple[int, int] | None:
     """(documents, the year before's) when `year` has fewer than half the documents of the
     year before (`ProgramYearQuerySet.year_counts`): its documents are still coming in."""
@@ -143,6 +146,7 @@ class ProgramYearQuerySet(models.QuerySet):
 
     TOP = 5  # rows in each "largest …" / "lowest …" list of the overview
     CONTRACTS_SHOWN = 20  # contracts ending soonest shown on the overview
+    RECENT_YEARS = 5  # years of totals on the overview
 
     def with_sections(self) -> "ProgramYearQuerySet":
         """Everything a whole document needs: the program and each section, one query each."""
@@ -209,12 +213,26 @@ class ProgramYearQuerySet(models.QuerySet):
         )
 
     def for_overview(self, year: int, today: datetime.date) -> dict:
-        """Everything the year overview shows. Queries: totals, bureaus, departments,
-        categories, increases, decreases, last settled year, lowest rates, contracts, and the
-        years with errors (10 in all)."""
+        """Everything the year overview shows. Queries: totals (with the funding parts), the
+        last five years' totals, accounts, bureaus, departments, categories, increases,
+        decreases, last settled year, its total execution, lowest rates, contracts, and the
+        years with errors (13 in all)."""
         years = self.filter(fiscal_year=year)
+        funding = {f"funding_{part}": Sum(f"funding_{part}") for part in FUNDING_PARTS}
         totals = years.aggregate(
-            programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
+            programs=Count("pk"),
+            prior=Sum("budget_prior"),
+            current=Sum("budget_current"),
+            **funding,
+        )
+        recent = list(
+            self.filter(fiscal_year__lte=year, fiscal_year__gt=year - self.RECENT_YEARS)
+            .values("fiscal_year")
+            .annotate(programs=Count("pk"), current=Sum("budget_current"), **funding)
+            .order_by("fiscal_year")
+        )
+        accounts = self._with_totals(years.values("account").order_by()).order_by(
+            "-current", "account"
         )
         bureau = "program__department__bureau"
         bureaus = self._with_totals(years.values(bureau).order_by()).order_by("-current", bureau)
@@ -238,6 +256,9 @@ class ProgramYearQuerySet(models.QuerySet):
 
         settlements = Settlement.objects.filter(program_year__fiscal_year=year)
         settled_year = settlements.aggregate(last=Max("year"))["last"]
+        settled = settlements.filter(year=settled_year).aggregate(
+            executed=Sum("executed"), available=Sum(arithmetic.available_expression())
+        )
         lowest_rates = list(
             settlements.filter(year=settled_year)
             .select_related("program_year__program__department")
@@ -286,6 +307,13 @@ class ProgramYearQuerySet(models.QuerySet):
             "increases": increases,
             "decreases": decreases,
             "settled_year": settled_year,
+            "settled": settled
+            | {"rate": arithmetic.execution_rate(settled["executed"], settled["available"])},
+            "recent": recent,
+            "accounts": self._with_change(accounts),
+            "funding": [
+                (label, totals[f"funding_{part}"]) for part, label in FUNDING_PARTS.items()
+            ],
             "lowest_rates": lowest_rates,
             "contract_window": (window[0], window[1] - datetime.timedelta(days=1)),
             "contracts_ending": contracts_ending,

@@ -190,8 +190,9 @@ def test_overview_runs_a_constant_number_of_queries(
     make_program_years(count)
     # session, user, years; totals, bureaus, departments, categories, increases, decreases,
     # last settled year, lowest rates, ending contracts (and their count when there are
-    # more than are shown), years with stored errors
-    with django_assert_max_num_queries(14):
+    # more than are shown), years with stored errors; since issue 15 the five years' totals,
+    # the accounts and the settled year's total execution (3 more)
+    with django_assert_max_num_queries(17):
         html = page(user_client, reverse("programs:overview"))
     assert f'사업 수</dt><dd><a href="/programs/?year=2024">{count}</a>' in html
 
@@ -714,3 +715,27 @@ def test_the_overviews_ending_contracts_are_from_today_for_every_year(user_clien
     for year in ProgramYear.objects.fiscal_years():
         data = user_client.get(f"{reverse('programs:overview')}?year={year}").context["data"]
         assert data["contract_window"][0] == datetime.date(2026, 11, 27)
+
+
+def test_overview_totals_five_years_accounts_funding_and_execution(user_client, stored_samples):
+    from programs import arithmetic, formatting
+    from programs.models import Settlement
+
+    response = user_client.get(f"{reverse('programs:overview')}?year=2024")
+    data = response.context["data"]
+    years = ProgramYear.objects.filter(fiscal_year__lte=2024, fiscal_year__gt=2019)
+    assert [row["fiscal_year"] for row in data["recent"]] == sorted(
+        set(years.values_list("fiscal_year", flat=True))
+    )
+    this_year = ProgramYear.objects.filter(fiscal_year=2024)
+    assert sum(row["current"] for row in data["accounts"]) == sum(
+        py.budget_current for py in this_year
+    )
+    assert dict(data["funding"])["시비"] == sum(py.funding_city for py in this_year)
+    rows = Settlement.objects.filter(program_year__fiscal_year=2024, year=data["settled_year"])
+    executed = sum(row.executed for row in rows)
+    available = sum(row.available_or_derived for row in rows)
+    assert data["settled"]["rate"] == arithmetic.execution_rate(executed, available)
+    assert f"집행률 {formatting.percent(data['settled']['rate'])}%" in text(
+        response.content.decode()
+    )
