@@ -215,8 +215,9 @@ class ProgramYearQuerySet(models.QuerySet):
     def for_overview(self, year: int, today: datetime.date) -> dict:
         """Everything the year overview shows. Queries: totals (with the funding parts), the
         last five years' totals, accounts, bureaus, departments, categories, increases,
-        decreases, last settled year, its total execution, lowest rates, contracts, and the
-        years with errors (13 in all)."""
+        decreases, last settled year, its total execution, lowest rates, contracts, the
+        programs new or discontinued against the year before, and the years with errors (14 in
+        all)."""
         years = self.filter(fiscal_year=year)
         funding = {f"funding_{part}": Sum(f"funding_{part}") for part in FUNDING_PARTS}
         totals = years.aggregate(
@@ -295,8 +296,19 @@ class ProgramYearQuerySet(models.QuerySet):
             .select_related("program")
             .order_by("program__title")
         ]
+        # Programs in one of the two years only: new this year, or discontinued after last.
+        single = (
+            self.filter(fiscal_year__in=[year - 1, year])
+            .values("program_id", "program__title")
+            .annotate(documents=Count("pk"), last=Max("fiscal_year"))
+            .filter(documents=1)
+            .order_by("program__title")
+        )
+        single = list(single)
         return {
             "year": year,
+            "new_programs": [row for row in single if row["last"] == year],
+            "discontinued": [row for row in single if row["last"] == year - 1],
             "programs": totals["programs"],
             "prior": totals["prior"],
             "current": totals["current"],

@@ -89,6 +89,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         categories = _compare_chart(data["categories"], "category", year)
         context |= {
             "data": data,
+            # New and discontinued mean something only against a year that has documents.
+            "has_prior_year": year - 1 in counts,
             "bureau_chart": bureaus,
             "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
             "bureau_caption": _largest(bureaus, len(data["bureaus"]), "실·국", "곳"),

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from programs.documents import export_document
 from programs.models import Department, Program, ProgramYear
 from programs.parsing import parse_document
 from programs.store import store_document, store_documents
@@ -191,8 +192,9 @@ def test_overview_runs_a_constant_number_of_queries(
     # session, user, years; totals, bureaus, departments, categories, increases, decreases,
     # last settled year, lowest rates, ending contracts (and their count when there are
     # more than are shown), years with stored errors; since issue 15 the five years' totals,
-    # the accounts and the settled year's total execution (3 more)
-    with django_assert_max_num_queries(17):
+    # the accounts, the settled year's total execution and the programs new or
+    # discontinued against the year before (4 more)
+    with django_assert_max_num_queries(18):
         html = page(user_client, reverse("programs:overview"))
     assert f'사업 수</dt><dd><a href="/programs/?year=2024">{count}</a>' in html
 
@@ -739,3 +741,17 @@ def test_overview_totals_five_years_accounts_funding_and_execution(user_client, 
     assert f"집행률 {formatting.percent(data['settled']['rate'])}%" in text(
         response.content.decode()
     )
+
+
+def test_overview_names_new_and_discontinued_programs(user_client, make_program_years):
+    make_program_years(3)  # 합성 사업 000-002 in 2024
+    later = ProgramYear.objects.get(program__title="합성 사업 000")
+    document = {**export_document(later), "fiscal_year": 2025}
+    new = {**document, "title": "새 사업"}
+    store_documents([document, new])
+    data = user_client.get(f"{reverse('programs:overview')}?year=2025").context["data"]
+    assert [row["program__title"] for row in data["new_programs"]] == ["새 사업"]
+    discontinued = [row["program__title"] for row in data["discontinued"]]
+    assert discontinued == ["합성 사업 001", "합성 사업 002"]
+    first = user_client.get(f"{reverse('programs:overview')}?year=2024")
+    assert "새 사업과 끝난 사업" not in first.content.decode()
