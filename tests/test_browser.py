@@ -195,3 +195,17 @@ def test_the_download_is_an_xlsx_of_the_filtered_sorted_rows(tab, live_server):
     assert rows[0][1] == "사업명"
     assert [row[1] for row in rows[1:]] == shown
     assert [row[7] for row in rows[1:]] == [299245, 109500]
+
+
+def test_the_outcomes_table_opens_on_its_latest_years(tab, live_server):
+    size = tab.viewport_size
+    tab.set_viewport_size({"width": 420, "height": 800})
+    try:
+        visit(tab, live_server, detail("도시농업 활성화 지원"))
+        box = tab.locator("[data-scroll-end]").first
+        overflow, left = box.evaluate("b => [b.scrollWidth - b.clientWidth, b.scrollLeft]")
+    finally:
+        tab.set_viewport_size(size)
+    assert overflow > 0
+    assert left >= overflow - 1
+    assert tab.watch.problems == []
