@@ -7,6 +7,7 @@ execution rate, a rounding to 천원 or a contract gap. This module imports noth
 project, so any of them may import it.
 """
 
+import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -258,6 +259,14 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; a day the month lacks becomes its last (31 March + 11:
+    29 February in a leap year)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
 
 
 def term_end(start: datetime.date, years: int) -> datetime.date:

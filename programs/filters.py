@@ -1,11 +1,57 @@
-"""Filters of the program list: year, bureau, department, account, category and text."""
+"""Filters of the program list (year, bureau, department, account, category and text) and of
+the contract register."""
+
+import datetime
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import BudgetLine, Department, ProgramYear
+from . import arithmetic, contracts
+from .models import (
+    Activity,
+    BudgetLine,
+    Contract,
+    Department,
+    HistoryEvent,
+    LegalBasis,
+    ProgramYear,
+)
+
+# Section texts staff remember a document by: 사업내용, 추진경위, 사업근거.
+SEARCHED_SECTIONS = ((Activity, "text"), (HistoryEvent, "text"), (LegalBasis, "name"))
+
+
+def search(queryset: QuerySet, value: str) -> QuerySet:
+    """Program years with every word in their title, department, purpose, overview, delivery
+    method (the contract wording: 민간위탁 …) or one of the `SEARCHED_SECTIONS`; the form
+    refuses more than `SEARCH_MAX_WORDS` words (`bounded_search`)."""
+    for word in value.split()[:SEARCH_MAX_WORDS]:
+        sections = [
+            Exists(
+                model.objects.filter(program_year=OuterRef("pk"), **{f"{field}__icontains": word})
+            )
+            for model, field in SEARCHED_SECTIONS
+        ]
+        queryset = queryset.filter(
+            Q(program__title__icontains=word)
+            | Q(program__department__name__icontains=word)
+            | Q(program__department__bureau__icontains=word)
+            | Q(purpose__icontains=word)
+            | Q(overview__icontains=word)
+            | Q(delivery_method__icontains=word)
+            | Q(*sections, _connector=Q.OR)
+        )
+    return queryset
+
+
+def _departments_of_bureau(filterset: django_filters.FilterSet) -> None:
+    """The department choice narrowed to the chosen bureau's departments: a department of
+    another bureau is then refused rather than giving an empty list unexplained."""
+    bureau = (filterset.data or {}).get("bureau")
+    if bureau:
+        filterset.filters["department"].queryset = Department.objects.filter(bureau=bureau)
 
 
 def _distinct(queryset: QuerySet, column: str) -> list[tuple[str, str]]:
@@ -13,8 +59,9 @@ def _distinct(queryset: QuerySet, column: str) -> list[tuple[str, str]]:
     return [(value, value) for value in values if value]
 
 
-# Every word of a search is one more condition over five columns: SQLite refuses a few hundred
-# ("Expression tree is too large") and grows slow long before; no real search needs more.
+# Every word of a search is one more condition over six columns and three section tables:
+# SQLite refuses a few hundred ("Expression tree is too large") and grows slow long before;
+# no real search needs more.
 SEARCH_MAX_WORDS = 10
 SEARCH_MAX_LENGTH = 200
 
@@ -56,7 +103,7 @@ class ProgramYearFilter(django_filters.FilterSet):
         method="search",
         label="검색어",
         validators=[bounded_search],
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "사업명, 부서, 목적"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "사업명, 부서, 내용"}),
     )
 
     class Meta:
@@ -70,14 +117,62 @@ class ProgramYearFilter(django_filters.FilterSet):
         self.filters["bureau"].extra["choices"] = _distinct(Department.objects.all(), "bureau")
         self.filters["account"].extra["choices"] = _distinct(ProgramYear.objects.all(), "account")
         self.filters["category"].extra["choices"] = _distinct(BudgetLine.objects.all(), "category")
+        _departments_of_bureau(self)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(program__title__icontains=word)
-                | Q(program__department__name__icontains=word)
-                | Q(program__department__bureau__icontains=word)
-                | Q(purpose__icontains=word)
-                | Q(overview__icontains=word)
-            )
-        return queryset
+        return search(queryset, value)
+
+
+class ContractFilter(django_filters.FilterSet):
+    """The contract register's filters; `today` fixes what "ending" and "ended" mean."""
+
+    bureau = django_filters.ChoiceFilter(
+        field_name="program_year__program__department__bureau", label="실·국", empty_label="전체"
+    )
+    department = django_filters.ModelChoiceFilter(
+        field_name="program_year__program__department",
+        queryset=Department.objects.all(),
+        label="부서",
+        empty_label="전체",
+    )
+    ending = django_filters.NumberFilter(
+        method="ending_within", label="종료 예정(개월 안)", min_value=1, max_value=120
+    )
+    state = django_filters.ChoiceFilter(
+        method="in_state",
+        label="상태",
+        empty_label="전체",
+        choices=[("current", "진행 중"), ("ended", "종료"), ("planned", "시작 전")],
+    )
+    link = django_filters.ChoiceFilter(
+        method="linked",
+        label="앞 협약과",
+        empty_label="전체",
+        choices=[("gap", "공백 있음"), ("overlap", "겹침")],
+    )
+
+    class Meta:
+        model = Contract
+        fields = ()
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.filters["bureau"].extra["choices"] = _distinct(Department.objects.all(), "bureau")
+        _departments_of_bureau(self)
+
+    def ending_within(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        until = arithmetic.add_months(self.today, int(value))
+        return queryset.filter(end__gte=self.today, end__lt=until)
+
+    def in_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "ended":
+            return queryset.filter(end__lt=self.today)
+        if value == "planned":
+            return queryset.filter(start__gt=self.today)
+        return queryset.filter(start__lte=self.today, end__gte=self.today)
+
+    def linked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "gap":
+            return contracts.with_gaps(queryset)
+        return contracts.with_overlaps(queryset)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -122,6 +122,23 @@ class RecordedByStore(HistoricalRecords):
         pass
 
 
+FUNDING_PARTS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타"}
+
+
+def partly_entered(counts: dict[int, int], year: int) -> tuple[int, int] | None:
+    """(documents, the year before's) when `year` has fewer than half the documents of the
+    year before (`ProgramYearQuerySet.year_counts`): its documents are still coming in."""
+    previous = counts.get(year - 1)
+    if previous and counts.get(year, 0) * 2 < previous:
+        return counts.get(year, 0), previous
+    return None
+
+
+def default_year(counts: dict[int, int]) -> int | None:
+    """The latest year whose documents are mostly in (not `partly_entered`)."""
+    return next((year for year in counts if not partly_entered(counts, year)), None)
+
+
 class ProgramYearQuerySet(models.QuerySet):
     """Each page's query shape. Every page runs a fixed number of queries whatever the data
     size: totals are summed in SQL, and a document comes with its sections in one query per
@@ -129,20 +146,18 @@ class ProgramYearQuerySet(models.QuerySet):
 
     TOP = 5  # rows in each "largest …" / "lowest …" list of the overview
     CONTRACTS_SHOWN = 20  # contracts ending soonest shown on the overview
+    RECENT_YEARS = 5  # years of totals on the overview
 
     def with_sections(self) -> "ProgramYearQuerySet":
         """Everything a whole document needs: the program and each section, one query each."""
         return self.select_related("program__department").prefetch_related(*SECTION_RELATIONS)
 
     @staticmethod
-    def contract_window(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-        """The 12 months in which an ending contract needs attention, as [start, end).
-
-        From today when the fiscal year is this year; otherwise the fiscal year itself, so
-        that a past or planned year shows what was (or will be) due in it.
-        """
-        start = today if year == today.year else datetime.date(year, 1, 1)
-        return start, arithmetic.add_years(start, 1)
+    def contract_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The 12 months in which an ending contract needs attention, as [start, end): from
+        today, whichever year is viewed (the year's documents say which contracts there are;
+        the attention is due now), as the contract register's `?ending=12`."""
+        return today, arithmetic.add_years(today, 1)
 
     @staticmethod
     def _with_totals(rows: models.QuerySet) -> models.QuerySet:
@@ -159,16 +174,34 @@ class ProgramYearQuerySet(models.QuerySet):
         years = self.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
         return list(years.distinct())
 
-    def for_list(self) -> "ProgramYearQuerySet":
+    def year_counts(self) -> dict[int, int]:
+        """Documents per fiscal year, newest first (one query)."""
+        rows = self.order_by("-fiscal_year").values("fiscal_year").annotate(documents=Count("pk"))
+        return {row["fiscal_year"]: row["documents"] for row in rows}
+
+    def for_list(self, category: str | None = None) -> "ProgramYearQuerySet":
         """Program years with their budget totals, change, last execution rate and contract end.
 
         One row per program year. The totals, the last settlement and the contract end are kept
         on the year (`store.set_derived`), so every column sorts in SQL without touching
-        the section tables; the page shows each figure as `arithmetic` rounds it.
+        the section tables; the page shows each figure as `arithmetic` rounds it. With a
+        `category` (통계목), the amounts are that category's, summed in a subquery.
         """
+        if category:
+            lines = (
+                BudgetLine.objects.filter(program_year=OuterRef("pk"), category=category)
+                .order_by()
+                .values("program_year")
+            )
+            amounts = {
+                "prior": Subquery(lines.annotate(total=Sum("prior")).values("total")),
+                "current": Subquery(lines.annotate(total=Sum("current")).values("total")),
+            }
+        else:
+            amounts = {"prior": F("budget_prior"), "current": F("budget_current")}
         return (
             self.select_related("program__department")
-            .annotate(prior=F("budget_prior"), current=F("budget_current"))
+            .annotate(**amounts)
             .annotate(
                 change=arithmetic.change_expression("prior", "current"),
                 change_pct=arithmetic.percent_change_expression("prior", "current"),
@@ -180,12 +213,27 @@ class ProgramYearQuerySet(models.QuerySet):
         )
 
     def for_overview(self, year: int, today: datetime.date) -> dict:
-        """Everything the year overview shows. Queries: totals, bureaus, departments,
-        categories, increases, decreases, last settled year, lowest rates, contracts, and the
-        years with errors (10 in all)."""
+        """Everything the year overview shows. Queries: totals (with the funding parts), the
+        last five years' totals, accounts, bureaus, departments, categories, increases,
+        decreases, last settled year, its total execution, lowest rates, contracts, the
+        programs new or discontinued against the year before, and the years with errors (14 in
+        all)."""
         years = self.filter(fiscal_year=year)
+        funding = {f"funding_{part}": Sum(f"funding_{part}") for part in FUNDING_PARTS}
         totals = years.aggregate(
-            programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
+            programs=Count("pk"),
+            prior=Sum("budget_prior"),
+            current=Sum("budget_current"),
+            **funding,
+        )
+        recent = list(
+            self.filter(fiscal_year__lte=year, fiscal_year__gt=year - self.RECENT_YEARS)
+            .values("fiscal_year")
+            .annotate(programs=Count("pk"), current=Sum("budget_current"), **funding)
+            .order_by("fiscal_year")
+        )
+        accounts = self._with_totals(years.values("account").order_by()).order_by(
+            "-current", "account"
         )
         bureau = "program__department__bureau"
         bureaus = self._with_totals(years.values(bureau).order_by()).order_by("-current", bureau)
@@ -209,6 +257,9 @@ class ProgramYearQuerySet(models.QuerySet):
 
         settlements = Settlement.objects.filter(program_year__fiscal_year=year)
         settled_year = settlements.aggregate(last=Max("year"))["last"]
+        settled = settlements.filter(year=settled_year).aggregate(
+            executed=Sum("executed"), available=Sum(arithmetic.available_expression())
+        )
         lowest_rates = list(
             settlements.filter(year=settled_year)
             .select_related("program_year__program__department")
@@ -221,7 +272,7 @@ class ProgramYearQuerySet(models.QuerySet):
             .order_by("rate", "program_year__program__title")[:top]
         )
 
-        window = self.contract_window(year, today)
+        window = self.contract_window(today)
         later = Contract.objects.filter(
             program_year=OuterRef("program_year"), end__gt=OuterRef("end")
         )
@@ -245,8 +296,19 @@ class ProgramYearQuerySet(models.QuerySet):
             .select_related("program")
             .order_by("program__title")
         ]
+        # Programs in one of the two years only: new this year, or discontinued after last.
+        single = (
+            self.filter(fiscal_year__in=[year - 1, year])
+            .values("program_id", "program__title")
+            .annotate(documents=Count("pk"), last=Max("fiscal_year"))
+            .filter(documents=1)
+            .order_by("program__title")
+        )
+        single = list(single)
         return {
             "year": year,
+            "new_programs": [row for row in single if row["last"] == year],
+            "discontinued": [row for row in single if row["last"] == year - 1],
             "programs": totals["programs"],
             "prior": totals["prior"],
             "current": totals["current"],
@@ -257,6 +319,13 @@ class ProgramYearQuerySet(models.QuerySet):
             "increases": increases,
             "decreases": decreases,
             "settled_year": settled_year,
+            "settled": settled
+            | {"rate": arithmetic.execution_rate(settled["executed"], settled["available"])},
+            "recent": recent,
+            "accounts": self._with_change(accounts),
+            "funding": [
+                (label, totals[f"funding_{part}"]) for part, label in FUNDING_PARTS.items()
+            ],
             "lowest_rates": lowest_rates,
             "contract_window": (window[0], window[1] - datetime.timedelta(days=1)),
             "contracts_ending": contracts_ending,

@@ -292,6 +292,28 @@ class GroupReport:
     prior: int | None
     current: int | None
     printed: datetime.date
+    prior_national: int | None = None
+    current_national: int | None = None
+    categories: Sequence[dict] = ()  # 통계목: prior, current, change, national parts
+
+    @property
+    def accounts(self) -> list[dict]:
+        """The rows' totals by 회계, largest first."""
+        by_account: dict[str, list[ProgramYear]] = {}
+        for row in self.rows:
+            by_account.setdefault(row.account or "—", []).append(row)
+        accounts = [
+            {
+                "account": account,
+                "programs": len(rows),
+                "prior": arithmetic.total_of_stated(row.prior for row in rows),
+                "current": arithmetic.total_of_stated(row.current for row in rows),
+            }
+            for account, rows in by_account.items()
+        ]
+        for account in accounts:
+            account["change"] = arithmetic.change(account["prior"], account["current"])
+        return sorted(accounts, key=lambda row: (-(row["current"] or 0), row["account"]))
 
     @property
     def title(self) -> str:
@@ -315,13 +337,30 @@ def group_years(scope: Q) -> list[int]:
 def group_report(
     bureau: str, department: str | None, scope: Q, year: int, today: datetime.date
 ) -> GroupReport:
-    """The summary of `year` for the programs in `scope`. Queries: the rows and the totals (2)."""
+    """The summary of `year` for the programs in `scope`. Queries: the rows, the totals and
+    the categories (3)."""
     rows = list(ProgramYear.objects.for_list().filter(scope, fiscal_year=year))
     totals = ProgramYear.objects.filter(scope, fiscal_year=year).aggregate(
         programs=Count("pk", distinct=True),
         prior=Sum("budget_lines__prior"),
         current=Sum("budget_lines__current"),
+        prior_national=Sum("budget_lines__prior_national"),
+        current_national=Sum("budget_lines__current_national"),
     )
+    lines = BudgetLine.objects.filter(
+        program_year__in=ProgramYear.objects.filter(scope, fiscal_year=year)
+    )
+    categories = [
+        row | {"change": arithmetic.change(row["prior"], row["current"])}
+        for row in lines.values("category")
+        .annotate(
+            programs=Count("program_year", distinct=True),
+            prior=Sum("prior"),
+            current=Sum("current"),
+            current_national=Sum("current_national"),
+        )
+        .order_by("-current", "category")
+    ]
     return GroupReport(
         bureau=bureau,
         department=department,
@@ -331,6 +370,9 @@ def group_report(
         prior=totals["prior"],
         current=totals["current"],
         printed=today,
+        prior_national=totals["prior_national"],
+        current_national=totals["current_national"],
+        categories=categories,
     )
 
 

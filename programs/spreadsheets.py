@@ -96,6 +96,13 @@ def _new_workbook(title: str) -> Workbook:
     return workbook
 
 
+def table_workbook(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
+    """One table on one sheet, as a page's list downloads it."""
+    workbook = _new_workbook(title)
+    _sheet(workbook, title[:31], columns, rows)
+    return _content(workbook)
+
+
 # ---------------------------------------------------------------- one program year
 
 

@@ -1,19 +1,17 @@
-"""The program list as a django-tables2 table: sortable in SQL, exported as shown."""
+"""The program list and the contract register as django-tables2 tables: sortable in SQL,
+exported as shown."""
 
-import io
+import dataclasses
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2 import Column, Table
 from django_tables2.export import TableExport
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from tablib import Dataset
 
-from . import arithmetic, formatting
-from .models import ProgramYear
-from .spreadsheets import text_not_formulas
+from . import arithmetic, formatting, spreadsheets
+from .models import Contract, ProgramYear
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -32,16 +30,19 @@ class AmountColumn(Column):
         return value
 
 
-def _nulls_last(*names: str):
-    """An `order_FOO` method: sort on `names`, blanks last either way, then by title and year
-    so that equal values keep one order on every database."""
+YEAR_TIES = ("program__title", "-fiscal_year", "pk")
+
+
+def _nulls_last(*names: str, ties: tuple[str, ...] = YEAR_TIES):
+    """An `order_FOO` method: sort on `names`, blanks last either way, then by `ties` (title
+    and year) so that equal values keep one order on every database."""
 
     def order(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
         keys = [
             F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
             for name in names
         ]
-        return queryset.order_by(*keys, "program__title", "-fiscal_year", "pk"), True
+        return queryset.order_by(*keys, *ties), True
 
     return order
 
@@ -92,6 +93,38 @@ class ProgramYearTable(Table):
         # Explicit, so that the custom orderings below apply (bureau, department, title)
         order_by = "department"
         per_page = 25
+
+    caption = "사업 목록. 열 제목을 누르면 그 열로 정렬합니다."
+    AMOUNTS = ("prior", "current", "change")
+
+    def __init__(self, *args, category: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category = category
+        if category:
+            # The amounts are the category's (ProgramYearQuerySet.for_list): say so.
+            for name in self.AMOUNTS:
+                column = self.columns[name].column
+                column.verbose_name = f"{category} {column.verbose_name}"
+        # The filtered set's totals, counted in the same query as the paginator's count.
+        self.totals = self.data.data.aggregate(
+            rows=Count("pk"), prior_total=Sum("prior"), current_total=Sum("current")
+        )
+        self.data._length = self.totals["rows"]
+
+    def total_row(self) -> list[tuple[str, str]]:
+        """The `계` row of the filtered set (every page), as (`<td>` attributes, cell) pairs."""
+        prior, current = self.totals["prior_total"], self.totals["current_total"]
+        values = {
+            "prior": formatting.amount(prior),
+            "current": formatting.amount(current),
+            "change": formatting.amount(arithmetic.change(prior, current)),
+            "change_pct": formatting.percent_change(prior, current) or "",
+        }
+        cells = []
+        for index, column in enumerate(self.columns):
+            label = "계" if index == 0 else ""
+            cells.append((column.attrs["td"].as_html(), values.get(column.name, label)))
+        return cells
 
     def body(self) -> list[list[tuple[str, str]]]:
         """The page's rows as (`<td>` attributes, cell) pairs, for `_table.html`. The stock
@@ -144,12 +177,44 @@ def csv_text(value: object) -> object:
     return value
 
 
+def _with_unit(header: str, unit: str) -> str:
+    """`예산액(B)` with its unit as the workbooks write it: `예산액(B, 천원)`."""
+    return f"{header[:-1]}, {unit})" if header.endswith(")") else f"{header}({unit})"
+
+
 class ProgramYearExport(TableExport):
     """CSV and XLSX only; the CSV starts with a byte-order mark so that Excel reads Korean.
     Text never becomes a formula: in CSV it is prefixed (`csv_text`), in XLSX its cell is of
-    the text type (openpyxl would otherwise write a text starting with `=` as a formula)."""
+    the text type (openpyxl would otherwise write a text starting with `=` as a formula).
+    The XLSX has the number formats, units and widths of the other workbooks (`COLUMNS`, by
+    column name)."""
 
     FORMATS_OFFERED = (TableExport.CSV, TableExport.XLSX)
+    AMOUNT = spreadsheets.Column("", spreadsheets.AMOUNT, 16)
+    COLUMNS = {
+        "fiscal_year": spreadsheets.Column("", spreadsheets.YEAR, 8),
+        "title": spreadsheets.Column("", width=36, wrap=True),
+        "bureau": spreadsheets.Column("", width=18),
+        "department_name": spreadsheets.Column("", width=18),
+        "account": spreadsheets.Column("", width=14),
+        "prior": AMOUNT,
+        "current": AMOUNT,
+        "change": AMOUNT,
+        "change_pct": spreadsheets.Column("", spreadsheets.WHOLE_PERCENT, 10),
+        "execution_rate": spreadsheets.Column("", spreadsheets.PERCENT, 12),
+        "settled_year": spreadsheets.Column("", spreadsheets.YEAR, 10),
+        "contract_end": spreadsheets.Column("", spreadsheets.DATE, 12),
+    }
+    UNITS = {"prior": "천원", "current": "천원", "change": "천원"}
+
+    def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
+        # The exported columns, as Table.as_values picks them, to format them by name.
+        self.names = [
+            column.name
+            for column in table.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
+        ]
+        super().__init__(export_format, table, exclude_columns, dataset_kwargs)
 
     @classmethod
     def is_valid_format(cls, export_format: str | None) -> bool:
@@ -164,16 +229,121 @@ class ProgramYearExport(TableExport):
         return self._xlsx()
 
     def _xlsx(self) -> bytes:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = self.dataset.title[:31]
-        sheet.append(self.dataset.headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in self.dataset:
-            sheet.append(list(row))
-        text_not_formulas(sheet)
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        columns = []
+        for name, header in zip(self.names, self.dataset.headers, strict=True):
+            spec = self.COLUMNS.get(name, spreadsheets.Column(""))
+            unit = self.UNITS.get(name)
+            header = _with_unit(header, unit) if unit else header
+            columns.append(dataclasses.replace(spec, header=header))
+        return spreadsheets.table_workbook(self.dataset.title, columns, self.dataset)
+
+
+# ---------------------------------------------------------------- the contract register
+
+CONTRACT_TIES = ("program_year__program__title", "start", "pk")
+
+
+def contract_document_url(record: Contract) -> str:
+    url = reverse("programs:detail", args=[record.program_year.program_id])
+    return f"{url}?year={record.fiscal_year}"
+
+
+class ContractTable(Table):
+    title = Column("사업명", accessor="program_year__program__title", linkify=contract_document_url)
+    department = Column(
+        "실·국 / 부서", accessor="program_year__program__department__name", exclude_from_export=True
+    )
+    bureau = Column("실·국", accessor="program_year__program__department__bureau", visible=False)
+    department_name = Column(
+        "부서", accessor="program_year__program__department__name", visible=False
+    )
+    round = Column("차수", attrs=NUMERIC)
+    start = Column("협약 시작", attrs=NUMERIC)
+    end = Column("협약 종료", attrs=NUMERIC)
+    term = Column("기간(년)", accessor="term_years", attrs=NUMERIC, empty_values=())
+    link = Column("앞 협약과", accessor="after_previous", empty_values=())
+    fiscal_year = Column("수록 문서", localize=False, attrs=NUMERIC, linkify=contract_document_url)
+
+    order_title = _nulls_last("program_year__program__title", ties=CONTRACT_TIES)
+    order_department = _nulls_last(
+        "program_year__program__department__bureau",
+        "program_year__program__department__name",
+        ties=CONTRACT_TIES,
+    )
+    order_round = _nulls_last("round", ties=CONTRACT_TIES)
+    order_start = _nulls_last("start", ties=CONTRACT_TIES)
+    order_end = _nulls_last("end", ties=CONTRACT_TIES)
+    order_term = _nulls_last("term_years", ties=CONTRACT_TIES)
+    order_link = _nulls_last("after_previous", ties=CONTRACT_TIES)
+    order_fiscal_year = _nulls_last("fiscal_year", ties=CONTRACT_TIES)
+
+    class Meta:
+        model = Contract
+        fields = ()
+        template_name = "programs/_table.html"
+        attrs = {"class": "data list"}
+        empty_text = "조건에 맞는 협약이 없습니다."
+        order_by = "end"
+        per_page = 25
+
+    caption = "위탁 협약 목록. 열 제목을 누르면 그 열로 정렬합니다."
+
+    body = ProgramYearTable.body  # the rows' cells built as the list builds them
+
+    def render_department(self, record: Contract) -> str:
+        department = record.program_year.program.department
+        return format_html('<span class="bureau">{}</span> {}', department.bureau, department.name)
+
+    def render_round(self, value) -> str:
+        return f"{value}차"
+
+    def value_round(self, value):
+        return value
+
+    def render_start(self, value) -> str:
+        return formatting.date(value)
+
+    def render_end(self, value) -> str:
+        return formatting.date(value)
+
+    def value_start(self, value):
+        return value
+
+    def value_end(self, value):
+        return value
+
+    def render_term(self, record: Contract):
+        return self.value_term(record)
+
+    def value_term(self, record: Contract):
+        """The term the document states, else the one its dates make."""
+        return record.term_years or arithmetic.term_years(record.start, record.end)
+
+    def render_link(self, record: Contract) -> str:
+        days = self.value_link(record)
+        if not days:
+            return ""
+        return f"공백 {days}일" if days > 0 else f"겹침 {-days}일"
+
+    def value_link(self, record: Contract):
+        """Days of gap (> 0) or overlap (< 0) after the contract before; blank for the first."""
+        if record.previous_end is None:
+            return None
+        return arithmetic.gap_days(record.previous_end, record.start)
+
+
+class ContractExport(ProgramYearExport):
+    """The register's rows as CSV, or as XLSX in the formats of the other workbooks."""
+
+    COLUMNS = {
+        "title": spreadsheets.Column("", width=36, wrap=True),
+        "bureau": spreadsheets.Column("", width=16),
+        "department_name": spreadsheets.Column("", width=18),
+        "round": spreadsheets.Column("", spreadsheets.YEAR, 6),
+        "start": spreadsheets.Column("", spreadsheets.DATE, 12),
+        "end": spreadsheets.Column("", spreadsheets.DATE, 12),
+        "term": spreadsheets.Column("", spreadsheets.YEAR, 8),
+        "link": spreadsheets.Column("", "0;△0", 10),
+        "fiscal_year": spreadsheets.Column("", spreadsheets.YEAR, 10),
+    }
+    UNITS = {"link": "일"}

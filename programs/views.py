@@ -1,7 +1,7 @@
 """The dashboard: the year overview, the program list and the program page; the printed
 reports and Excel workbooks of a program, a department and a bureau."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,20 +11,21 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import arithmetic, formatting, reports, sheets, spans, spreadsheets
+from . import arithmetic, compare, contracts, formatting, reports, sheets, spans, spreadsheets
 from .documents import export_document
-from .filters import ProgramYearFilter
-from .models import Department, Program, ProgramYear
-from .tables import ProgramYearExport, ProgramYearTable
+from .filters import ContractFilter, ProgramYearFilter, search
+from .models import Department, Program, ProgramYear, default_year, partly_entered
+from .tables import ContractExport, ContractTable, ProgramYearExport, ProgramYearTable
 
 
-def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
-    """`?year=` when it is one of `years`, else the latest of them; 404 on a year not there."""
+def _chosen_year(request: HttpRequest, years: list[int], default: int | None = None) -> int | None:
+    """`?year=` when it is one of `years`, else `default` or the latest of them; 404 on a year
+    not there."""
     if not years:
         return None
     value = request.GET.get("year")
     if not value:
-        return years[0]
+        return default or years[0]
     try:
         year = int(value)
     except ValueError:
@@ -34,50 +35,52 @@ def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
     return year
 
 
-def _year_picker(action: str, years: list[int], selected: int | None) -> dict:
-    return {"action": action, "years": years, "selected": selected}
+def _year_picker(
+    action: str, years: list[int], selected: int | None, counts: dict[int, int] | None = None
+) -> dict:
+    """The header's year choice; with the `counts` of documents per year, a note when the
+    selected year is partly entered ("2026년 문서 1/301건")."""
+    partial = partly_entered(counts, selected) if counts and selected else None
+    return {"action": action, "years": years, "selected": selected, "partial": partial}
 
 
-CHART_ROWS = 12  # bars in a chart; the rest are summed into one bar, the table lists all
+CHART_ROWS = 12  # bars in a chart; the table beside it lists all
 
 
 def _compare_chart(rows: list[dict], label_key: str, year: int) -> dict:
-    """Prior vs current per row, largest first, the tail summed into `그 밖의 n개`."""
-    shown, rest = rows[:CHART_ROWS], rows[CHART_ROWS:]
-    labels = [row[label_key] for row in shown]
-    prior = [row["prior"] for row in shown]
-    current = [row["current"] for row in shown]
-    if rest:
-        labels.append(f"그 밖의 {len(rest)}개")
-        prior.append(sum(row["prior"] or 0 for row in rest))
-        current.append(sum(row["current"] or 0 for row in rest))
+    """Prior vs current of the largest rows. The rest are left to the table beside it: one bar
+    summing them would dwarf the others and stretch the axis."""
+    shown = rows[:CHART_ROWS]
     return {
-        "labels": labels,
-        "prior": prior,
-        "current": current,
+        "labels": [row[label_key] for row in shown],
+        "prior": [row["prior"] for row in shown],
+        "current": [row["current"] for row in shown],
         "prior_label": f"{year - 1}년 예산액(A)",
         "current_label": f"{year}년 예산액(B)",
     }
 
 
-def _largest(chart: dict, what: str, counter: str) -> str:
-    """The chart in one sentence, for those who cannot see it."""
+def _largest(chart: dict, count: int, what: str, counter: str) -> str:
+    """The chart in one sentence, for those who cannot see it; `count` is the rows of the
+    table (the chart shows at most CHART_ROWS of them)."""
     if not chart["labels"]:
         return f"{what}별 예산이 없습니다."
     label, current = chart["labels"][0], chart["current"][0]
+    shown = f"그래프는 큰 {len(chart['labels'])}{counter}, " if count > len(chart["labels"]) else ""
     return (
-        f"{what} {len(chart['labels'])}{counter} 중 예산액이 가장 큰 곳은 {label}"
-        f"({formatting.amount(current)}천원)입니다. 값은 옆 표에 있습니다."
+        f"{what} {count}{counter} 중 예산액이 가장 큰 곳은 {label}"
+        f"({formatting.amount(current)}천원)입니다. {shown}값은 모두 옆 표에 있습니다."
     )
 
 
 def overview(request: HttpRequest) -> HttpResponse:
     """One fiscal year at a glance: totals, where the money goes, what changed, what is due."""
-    years = ProgramYear.objects.fiscal_years()
-    year = _chosen_year(request, years)
+    counts = ProgramYear.objects.year_counts()
+    years = list(counts)
+    year = _chosen_year(request, years, default_year(counts))
     context = {
         "year": year,
-        "year_picker": _year_picker(reverse("programs:overview"), years, year),
+        "year_picker": _year_picker(reverse("programs:overview"), years, year, counts),
         "breadcrumbs": [("연도 개요", None)],
     }
     if year is not None:
@@ -86,12 +89,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         categories = _compare_chart(data["categories"], "category", year)
         context |= {
             "data": data,
+            # New and discontinued mean something only against a year that has documents.
+            "has_prior_year": year - 1 in counts,
             "bureau_chart": bureaus,
             "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
-            "bureau_caption": _largest(bureaus, "실·국", "곳"),
+            "bureau_caption": _largest(bureaus, len(data["bureaus"]), "실·국", "곳"),
             "category_chart": categories,
             "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
-            "category_caption": _largest(categories, "통계목", "개"),
+            "category_caption": _largest(categories, len(data["categories"]), "통계목", "개"),
         }
     return render(request, "programs/overview.html", context)
 
@@ -122,18 +127,21 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     export_formats = ProgramYearExport.FORMATS_OFFERED
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.years = ProgramYear.objects.fiscal_years()
+        self.counts = ProgramYear.objects.year_counts()
+        self.years = list(self.counts)
+        self.default_year = default_year(self.counts)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return ProgramYear.objects.for_list()
+        # A category that is not one of the filter's choices empties the list (strict filter).
+        return ProgramYear.objects.for_list(self.request.GET.get("category") or None)
 
     def get_filterset_kwargs(self, filterset_class) -> dict:
         kwargs = super().get_filterset_kwargs(filterset_class)
         data = self.request.GET.copy()
-        # No `year` at all means the latest year; an empty one means every year.
+        # No `year` at all means the default year; an empty one means every year.
         if "year" not in data and self.years:
-            data["year"] = str(self.years[0])
+            data["year"] = str(self.default_year)
         return kwargs | {"data": data, "years": self.years}
 
     def _year(self) -> int | None:
@@ -147,6 +155,34 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         request.GET = _clamped_per_page(request.GET)
         super().setup(request, *args, **kwargs)
 
+    def _words(self) -> str:
+        if not self.filterset.is_valid():
+            return ""
+        return self.filterset.form.cleaned_data.get("q") or ""
+
+    def get_table_kwargs(self) -> dict:
+        kwargs = {"category": self.request.GET.get("category") or None}
+        # A search's matches grouped by program, its latest year first, unless sorted.
+        if self._words() and not self.request.GET.get("sort"):
+            kwargs["order_by"] = ("title",)
+        return kwargs
+
+    def _years_found(self, words: str) -> list[tuple[int, int, str]]:
+        """(year, matches, URL) of every year the search finds, newest first (one query)."""
+        found = (
+            search(ProgramYear.objects.order_by(), words)
+            .values("fiscal_year")
+            .annotate(matches=Count("pk"))
+            .order_by("-fiscal_year")
+        )
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        years = []
+        for row in found:
+            params["year"] = str(row["fiscal_year"])
+            years.append((row["fiscal_year"], row["matches"], f"?{params.urlencode()}"))
+        return years
+
     def get_export_filename(self, export_format: str) -> str:
         return f"programs-{self._year() or 'all'}.{export_format}"
 
@@ -158,16 +194,21 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         params = self.request.GET.copy()
         params.pop("page", None)
         if "year" not in params and self.years:
-            params["year"] = str(self.years[0])
+            params["year"] = str(self.default_year)
         selected = self._year()
         downloads = []
         for export_format in self.export_formats:
             params[self.export_trigger_param] = export_format
             downloads.append((export_format.upper(), f"?{params.urlencode()}"))
+        words = self._words()
         return context | {
             "downloads": downloads,
             "year": selected,
-            "year_picker": _year_picker(reverse("programs:list"), self.years, selected),
+            "words": words,
+            "years_found": self._years_found(words) if words and selected else [],
+            "year_picker": _year_picker(
+                reverse("programs:list"), self.years, selected, self.counts
+            ),
             "breadcrumbs": [
                 ("연도 개요", reverse("programs:overview")),
                 ("사업 목록", None),
@@ -176,6 +217,65 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
 
 
 program_list = ProgramListView.as_view()
+
+
+class ContractListView(ExportMixin, SingleTableMixin, FilterView):
+    """Every consignment contract of every program once, filterable, sortable, downloadable
+    as CSV, XLSX and an iCalendar file of its ends (`?_export=ics`)."""
+
+    table_class = ContractTable
+    filterset_class = ContractFilter
+    template_name = "programs/contract_list.html"
+    table_pagination = {"per_page": 25}
+    export_class = ContractExport
+    export_formats = ContractExport.FORMATS_OFFERED
+    ICS = "ics"
+
+    def get_queryset(self):
+        return contracts.register()
+
+    def get_filterset_kwargs(self, filterset_class) -> dict:
+        self.today = timezone.localdate()
+        return super().get_filterset_kwargs(filterset_class) | {"today": self.today}
+
+    def get_export_filename(self, export_format: str) -> str:
+        return f"contracts-{self.today:%Y%m%d}.{export_format}"
+
+    def get_dataset_kwargs(self) -> dict:
+        return {"title": "위탁 협약"}
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.GET.get(self.export_trigger_param) != self.ICS:
+            return super().get(request, *args, **kwargs)
+        # The calendar needs neither the page's count nor its page of rows.
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        content = contracts.calendar(rows, request.get_host().split(":")[0], timezone.now())
+        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+        filename = self.get_export_filename(self.ICS)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        downloads = []
+        for export_format in (*self.export_formats, self.ICS):
+            params[self.export_trigger_param] = export_format
+            label = "달력(ICS)" if export_format == self.ICS else export_format.upper()
+            downloads.append((label, f"?{params.urlencode()}"))
+        return context | {
+            "downloads": downloads,
+            "today": self.today,
+            "breadcrumbs": [
+                ("연도 개요", reverse("programs:overview")),
+                ("위탁 협약", None),
+            ],
+        }
+
+
+contract_list = ContractListView.as_view()
 
 
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -195,6 +295,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "years": years,
             "findings": found,
             "error_count": sum(1 for finding in found if finding.severity == arithmetic.ERROR),
+            "warning_count": sum(1 for finding in found if finding.severity == arithmetic.WARNING),
             "year_picker": _year_picker(
                 reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
             ),
@@ -202,6 +303,57 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ("연도 개요", f"{reverse('programs:overview')}?year={selected.fiscal_year}"),
                 ("사업 목록", list_url),
                 (f"{program.title} ({selected.fiscal_year})", None),
+            ],
+        },
+    )
+
+
+def _year_param(request: HttpRequest, name: str, years: list[int], default: int) -> int:
+    value = request.GET.get(name) or default
+    try:
+        year = int(value)
+    except ValueError:
+        raise Http404("연도가 올바르지 않습니다.") from None
+    if year not in years:
+        raise Http404("그 연도의 사업설명서가 없습니다.")
+    return year
+
+
+def program_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed between two years' documents (`?from=2023&to=2024`; by default the latest
+    year and the one before it), section by section. Queries: the program, its years, and the
+    two documents' sections."""
+    program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
+    years = list(
+        ProgramYear.objects.filter(program=program)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+    )
+    if len(years) < 2:
+        raise Http404("비교할 다른 연도의 사업설명서가 없습니다.")
+    to_year = _year_param(request, "to", years, years[0])
+    earlier = [year for year in years if year < to_year] or [years[1]]
+    from_year = _year_param(request, "from", years, earlier[0])
+    documents = {
+        py.fiscal_year: export_document(py)
+        for py in ProgramYear.objects.with_sections().filter(
+            program=program, fiscal_year__in=[from_year, to_year]
+        )
+    }
+    detail_url = f"{reverse('programs:detail', args=[pk])}?year={to_year}"
+    return render(
+        request,
+        "programs/compare.html",
+        {
+            "program": program,
+            "years": years,
+            "from_year": from_year,
+            "to_year": to_year,
+            "sections": compare.compare(documents[from_year], documents[to_year]),
+            "breadcrumbs": [
+                ("연도 개요", f"{reverse('programs:overview')}?year={to_year}"),
+                (f"{program.title} ({to_year})", detail_url),
+                (f"{from_year}년과 {to_year}년 비교", None),
             ],
         },
     )

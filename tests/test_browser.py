@@ -87,6 +87,16 @@ def titles(tab) -> list[str]:
     return tab.locator("table.list tbody td:nth-child(2) a").all_inner_texts()
 
 
+def compare_url() -> str:
+    """The compare page of the sample and a 2025 copy with a budget and a text changed."""
+    document = load(SAMPLES[0])
+    document["fiscal_year"] = 2025
+    document["purpose"] += " 및 확대"
+    store_documents([document])
+    program = Program.objects.get(title=document["title"])
+    return reverse("programs:compare", args=[program.pk]) + "?from=2024&to=2025"
+
+
 PAGES = {
     "overview": lambda: reverse("programs:overview"),
     "overview-2024": lambda: reverse("programs:overview") + "?year=2024",
@@ -94,6 +104,9 @@ PAGES = {
     "program-000": lambda: detail("사회적경제지원센터 운영"),
     "program-001": lambda: detail("도시농업 활성화 지원"),
     "program-002": lambda: detail("청년 주거비 지원"),
+    "contracts": lambda: reverse("programs:contracts"),
+    "contracts-ending": lambda: reverse("programs:contracts") + "?ending=12&link=gap",
+    "compare": compare_url,
 }
 
 
@@ -182,3 +195,17 @@ def test_the_download_is_an_xlsx_of_the_filtered_sorted_rows(tab, live_server):
     assert rows[0][1] == "사업명"
     assert [row[1] for row in rows[1:]] == shown
     assert [row[7] for row in rows[1:]] == [299245, 109500]
+
+
+def test_the_outcomes_table_opens_on_its_latest_years(tab, live_server):
+    size = tab.viewport_size
+    tab.set_viewport_size({"width": 420, "height": 800})
+    try:
+        visit(tab, live_server, detail("도시농업 활성화 지원"))
+        box = tab.locator("[data-scroll-end]").first
+        overflow, left = box.evaluate("b => [b.scrollWidth - b.clientWidth, b.scrollLeft]")
+    finally:
+        tab.set_viewport_size(size)
+    assert overflow > 0
+    assert left >= overflow - 1
+    assert tab.watch.problems == []

@@ -1,5 +1,6 @@
 import copy
 import csv
+import datetime
 import io
 import json
 import re
@@ -8,7 +9,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from programs.models import Program, ProgramYear
+from programs.documents import export_document
+from programs.models import Department, Program, ProgramYear
 from programs.parsing import parse_document
 from programs.store import store_document, store_documents
 
@@ -152,8 +154,10 @@ def test_overview_lists_increases_rates_and_ending_contracts(user_client, stored
     assert "예산이 줄어든 사업이 없습니다." in body
     # 2022 settlements: 4,291,758 / 4,822,583 and 1,672,880 / 1,700,000, lowest first
     assert re.search(r"2022년 결산 집행률이 낮은 사업 .* 4,822,583 4,291,758 89\.0 .* 98\.4", body)
-    assert "2024.1.1~2024.12.31에 끝나는" in body
-    assert "2021.1.23~2024.1.22 2024.1.22" in body
+    # Twelve months from today for every year viewed (deliberately changed in issue 15): the
+    # 2024 documents' last contracts ended before it.
+    assert "2026.11.27~2027.11.26에 끝나는" in body
+    assert "2021.1.23~2024.1.22 2024.1.22" not in body
 
 
 def test_overview_of_this_year_looks_twelve_months_from_today(user_client, sample_document):
@@ -193,8 +197,10 @@ def test_overview_runs_a_constant_number_of_queries(
     make_program_years(count)
     # session, user, years; totals, bureaus, departments, categories, increases, decreases,
     # last settled year, lowest rates, ending contracts (and their count when there are
-    # more than are shown), years with stored errors
-    with django_assert_max_num_queries(14):
+    # more than are shown), years with stored errors; since issue 15 the five years' totals,
+    # the accounts, the settled year's total execution and the programs new or
+    # discontinued against the year before (4 more)
+    with django_assert_max_num_queries(18):
         html = page(user_client, reverse("programs:overview"))
     assert f'사업 수</dt><dd><a href="/programs/?year=2024">{count}</a>' in html
 
@@ -351,6 +357,17 @@ def test_xlsx_download_has_the_filtered_sorted_rows(user_client, stored_samples)
     assert values[0][:2] == ("연도", "사업명")
     assert [row[1] for row in values[1:]] == ["도시농업 활성화 지원", "사회적경제지원센터 운영"]
     assert values[2][6] == 3296216  # a number, not text
+
+
+def test_the_list_xlsx_has_the_workbooks_formats_units_and_widths(user_client, stored_samples):
+    response = download(user_client, "year=2024&category=민간위탁금&_export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    current = headers.index("민간위탁금 예산액(B, 천원)") + 1
+    assert sheet.cell(2, current).number_format == "#,##0;△#,##0"
+    assert sheet.cell(2, headers.index("연도") + 1).number_format == "0"
+    assert sheet.column_dimensions["B"].width == 36
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
 
 
 def test_download_spans_every_page(user_client, make_program_years):
@@ -602,9 +619,145 @@ def test_program_page_runs_a_constant_number_of_queries(
 
 
 def test_overview_shows_the_soonest_ending_contracts_and_counts_the_rest(
-    user_client, make_program_years
+    user_client, make_program_years, sample_document
 ):
+    sample_document["contracts"][-1]["end"] = "2027-01-22"  # within 12 months of today
     make_program_years(23)
     html = page(user_client, reverse("programs:overview") + "?year=2024")
-    assert html.count("2021.1.23~2024.1.22") == 20
+    assert html.count("2021.1.23~2027.1.22") == 20
     assert "모두 23건 중 종료일이 가까운 20건" in html
+
+
+def test_a_category_filter_shows_that_categorys_amounts_and_their_total(
+    user_client, stored_samples, make_program_years
+):
+    make_program_years(2)
+    response = user_client.get(f"{reverse('programs:list')}?year=&category=민간위탁금&per_page=100")
+    table = response.context["table"]
+    rows = [row.record for row in table.paginated_rows]
+    assert len(rows) >= 2
+    assert all(r.current < r.budget_current for r in rows)
+    for record in rows:
+        lines = record.budget_lines.filter(category="민간위탁금")
+        assert record.current == sum(line.current for line in lines)
+    html = response.content.decode()
+    assert "민간위탁금 예산액(B)" in html and "민간위탁금 전년도 예산(A)" in html
+    total = re.search(r'<tr class="total">(.*?)</tr>', html, re.S).group(1)
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", total, re.S)
+    ]
+    assert cells[0] == "계"
+    assert f"{sum(r.current for r in rows):,}" in cells
+    assert f"{sum(r.prior or 0 for r in rows):,}" in cells
+
+
+def test_the_total_row_is_the_whole_filtered_set_not_the_page(user_client, make_program_years):
+    make_program_years(4)
+    response = user_client.get(f"{reverse('programs:list')}?year=&per_page=2")
+    total = sum(py.budget_current for py in ProgramYear.objects.all())
+    assert f"{total:,}" in re.search(
+        r'<tr class="total">(.*?)</tr>', response.content.decode(), re.S
+    ).group(1)
+
+
+def test_the_department_choice_is_narrowed_by_the_chosen_bureau(user_client, stored_samples):
+    bureau = Department.objects.values_list("bureau", flat=True).first()
+    ours = set(Department.objects.filter(bureau=bureau).values_list("pk", flat=True))
+    assert ours != set(Department.objects.values_list("pk", flat=True))
+    form = user_client.get(f"{reverse('programs:list')}?bureau={bureau}").context["filter"].form
+    offered = {value.value for value, _label in form.fields["department"].choices if value}
+    assert offered == ours
+
+
+@pytest.fixture
+def a_partial_year(make_program_years, sample_document):
+    """Three programs in 2024, one document of 2025 so far."""
+    make_program_years(3)
+    document = copy.deepcopy(sample_document) | {"fiscal_year": 2025, "title": "이른 사업"}
+    store_documents([document])
+
+
+def test_the_default_year_is_the_latest_mostly_entered(user_client, a_partial_year):
+    overview = user_client.get(reverse("programs:overview"))
+    assert overview.context["year"] == 2024
+    assert "2025년 문서" not in text(overview.content.decode())
+    listed = user_client.get(reverse("programs:list"))
+    assert listed.context["year"] == 2024
+    assert listed.context["table"].paginator.count == 3
+
+
+@pytest.mark.parametrize("url", [reverse("programs:overview"), reverse("programs:list")])
+def test_a_partly_entered_year_says_so(user_client, a_partial_year, url):
+    body = text(page(user_client, f"{url}?year=2025"))
+    assert "2025년 문서 1/3건" in body
+
+
+def test_the_findings_card_names_a_warning_instead_of_no_errors(user_client, sample_document):
+    document = copy.deepcopy(sample_document)
+    document["contracts"][1]["start"] = "2015-03-01"  # a gap after the first contract
+    (year,) = store_documents([document])
+    html = page(user_client, f"{reverse('programs:detail', args=[year.program_id])}?year=2024")
+    card = re.search(r"점검 결과</dt><dd>(.*?)</dd>", html, re.S).group(1)
+    assert "주의" in card and "오류 없음" not in card
+
+
+def test_overview_captions_count_categories_and_the_chart_has_no_summed_bar(
+    user_client, stored_samples
+):
+    from programs import views
+
+    views.CHART_ROWS, saved = 2, views.CHART_ROWS
+    try:
+        response = user_client.get(f"{reverse('programs:overview')}?year=2024")
+    finally:
+        views.CHART_ROWS = saved
+    categories = response.context["data"]["categories"]
+    assert len(categories) > 2
+    chart = response.context["category_chart"]
+    assert len(chart["labels"]) == 2 and not any("그 밖의" in label for label in chart["labels"])
+    assert response.context["category_caption"].startswith(f"통계목 {len(categories)}개 중")
+
+
+def test_the_overviews_ending_contracts_are_from_today_for_every_year(user_client, stored_samples):
+    for year in ProgramYear.objects.fiscal_years():
+        data = user_client.get(f"{reverse('programs:overview')}?year={year}").context["data"]
+        assert data["contract_window"][0] == datetime.date(2026, 11, 27)
+
+
+def test_overview_totals_five_years_accounts_funding_and_execution(user_client, stored_samples):
+    from programs import arithmetic, formatting
+    from programs.models import Settlement
+
+    response = user_client.get(f"{reverse('programs:overview')}?year=2024")
+    data = response.context["data"]
+    years = ProgramYear.objects.filter(fiscal_year__lte=2024, fiscal_year__gt=2019)
+    assert [row["fiscal_year"] for row in data["recent"]] == sorted(
+        set(years.values_list("fiscal_year", flat=True))
+    )
+    this_year = ProgramYear.objects.filter(fiscal_year=2024)
+    assert sum(row["current"] for row in data["accounts"]) == sum(
+        py.budget_current for py in this_year
+    )
+    assert dict(data["funding"])["시비"] == sum(py.funding_city for py in this_year)
+    rows = Settlement.objects.filter(program_year__fiscal_year=2024, year=data["settled_year"])
+    executed = sum(row.executed for row in rows)
+    available = sum(row.available_or_derived for row in rows)
+    assert data["settled"]["rate"] == arithmetic.execution_rate(executed, available)
+    assert f"집행률 {formatting.percent(data['settled']['rate'])}%" in text(
+        response.content.decode()
+    )
+
+
+def test_overview_names_new_and_discontinued_programs(user_client, make_program_years):
+    make_program_years(3)  # 합성 사업 000-002 in 2024
+    later = ProgramYear.objects.get(program__title="합성 사업 000")
+    document = {**export_document(later), "fiscal_year": 2025}
+    new = {**document, "title": "새 사업"}
+    store_documents([document, new])
+    data = user_client.get(f"{reverse('programs:overview')}?year=2025").context["data"]
+    assert [row["program__title"] for row in data["new_programs"]] == ["새 사업"]
+    discontinued = [row["program__title"] for row in data["discontinued"]]
+    assert discontinued == ["합성 사업 001", "합성 사업 002"]
+    first = user_client.get(f"{reverse('programs:overview')}?year=2024")
+    assert "새 사업과 끝난 사업" not in first.content.decode()

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import openpyxl
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from programs import formatting
@@ -347,20 +348,21 @@ def test_department_report_runs_a_constant_number_of_queries(
 ):
     make_program_years(count)  # three bureaus: the first one's department has count / 3
     department = program("합성 사업 000").department
-    # session, user, department, the years, the summary rows and the totals, the years'
-    # versions; then, with the documents not yet cached, the year's documents with their 11
-    # sections and the programs' other years with 4 (none here: 1 query)
-    with django_assert_max_num_queries(20):
+    # session, user, department, the years, the summary rows, the totals and the category
+    # totals (issue 15: 1 more), the years' versions; then, with the documents not yet
+    # cached, the year's documents with their 11 sections and the programs' other years
+    # with 4 (none here: 1 query)
+    with django_assert_max_num_queries(21):
         html = page(user_client, department_url(department))
     assert html.count('<table class="sheet" role="presentation"') == 1 + count // 3
     # the documents now come from the cache, the same as rendered
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         again = page(user_client, department_url(department))
     assert without_tokens(again) == without_tokens(html)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         workbook(user_client, department_url(department, "xlsx"))
     bureau = reverse("programs:bureau_report") + "?name=합성국 1"
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         page(user_client, bureau)
 
 
@@ -372,7 +374,7 @@ def test_department_report_draws_what_the_program_report_draws(
     latest, *_ = make_program_years(3, one_program=True)  # 2024, 2023, 2022
     url = department_url(latest.program.department)
     # ... as above, the other years' 4 sections now read (4 more)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         bundle = page(user_client, url)
     single = page(user_client, report_url(latest.program.title))
     for chart in ("trend", "timeline", "category"):
@@ -540,3 +542,23 @@ def test_bureau_workbook(user_client, stored_samples):
         10000000,
     ]
     assert sheet["G2"].value is None  # no change in per cent from nothing
+
+
+def test_department_report_totals_by_category_account_and_national(user_client, stored_samples):
+    from programs.models import BudgetLine
+    from programs.reports import group_report
+
+    department = program("사회적경제지원센터 운영").department
+    scope = Q(program__department=department)
+    report = group_report(department.bureau, department.name, scope, 2024, TODAY)
+    lines = BudgetLine.objects.filter(
+        program_year__program__department=department, program_year__fiscal_year=report.year
+    )
+    assert {row["category"]: row["current"] for row in report.categories} == {
+        line.category: sum(other.current for other in lines if other.category == line.category)
+        for line in lines
+    }
+    assert sum(row["current"] for row in report.accounts) == report.current
+    assert report.current_national == sum(line.current_national or 0 for line in lines)
+    html = page(user_client, department_url(department))
+    assert 'id="category-totals"' in html and 'id="account-totals"' in html

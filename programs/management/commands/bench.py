@@ -67,8 +67,11 @@ class Command(BaseCommand):
             ("list sorted by change", "/programs/?sort=-change"),
             ("list filtered", f"/programs/?bureau={quote(department.bureau)}&q=지원"),
             ("list page 50", "/programs/?year=&page=50"),
+            ("contract register", "/contracts/"),
+            ("contracts, ending=12", "/contracts/?ending=12&sort=title"),
             ("program page", f"/programs/{year.program_id}/"),
             ("program report", f"/programs/{year.program_id}/report/"),
+            ("compare page", f"/programs/{year.program_id}/compare/"),
             ("department report", f"/reports/department/{department.pk}/"),
             # as on a day's first request: no program document rendered yet
             ("department report, cold", f"/reports/department/{department.pk}/"),
