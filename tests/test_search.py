@@ -73,6 +73,6 @@ def test_a_search_groups_years_by_program_latest_first(user_client, make_program
 
 
 def test_a_search_is_bounded(user_client, stored_samples):
-    response = user_client.get(f"{LIST}?year=&q={'가' * 101}")
+    response = user_client.get(f"{LIST}?year=&q={'가' * 201}")
     assert response.context["table"].paginator.count == 0
-    assert "100" in text(response.content.decode())
+    assert "검색어는 200자까지입니다 (201자)." in text(response.content.decode())
