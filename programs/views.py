@@ -26,6 +26,11 @@ def _chosen_year(request: HttpRequest, years: list[int], default: int | None = N
     value = request.GET.get("year")
     if not value:
         return default or years[0]
+    return _listed_year(value, years)
+
+
+def _listed_year(value: str | int, years: list[int]) -> int:
+    """`value` as one of `years`; 404 for anything else."""
     try:
         year = int(value)
     except ValueError:
@@ -309,14 +314,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _year_param(request: HttpRequest, name: str, years: list[int], default: int) -> int:
-    value = request.GET.get(name) or default
-    try:
-        year = int(value)
-    except ValueError:
-        raise Http404("연도가 올바르지 않습니다.") from None
-    if year not in years:
-        raise Http404("그 연도의 사업설명서가 없습니다.")
-    return year
+    return _listed_year(request.GET.get(name) or default, years)
 
 
 def program_compare(request: HttpRequest, pk: int) -> HttpResponse:
