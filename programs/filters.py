@@ -19,6 +19,13 @@ from .models import (
     ProgramYear,
 )
 
+# Every word of a search is one more condition over six columns and three section tables:
+# SQLite refuses a few hundred ("Expression tree is too large") and grows slow long before;
+# no real search needs more.
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_LENGTH = 200
+
+
 # Section texts staff remember a document by: 사업내용, 추진경위, 사업근거.
 SEARCHED_SECTIONS = ((Activity, "text"), (HistoryEvent, "text"), (LegalBasis, "name"))
 
@@ -57,13 +64,6 @@ def _departments_of_bureau(filterset: django_filters.FilterSet) -> None:
 def _distinct(queryset: QuerySet, column: str) -> list[tuple[str, str]]:
     values = queryset.order_by(column).values_list(column, flat=True).distinct()
     return [(value, value) for value in values if value]
-
-
-# Every word of a search is one more condition over six columns and three section tables:
-# SQLite refuses a few hundred ("Expression tree is too large") and grows slow long before;
-# no real search needs more.
-SEARCH_MAX_WORDS = 10
-SEARCH_MAX_LENGTH = 200
 
 
 def search_problem(value: str) -> str:
