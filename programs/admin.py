@@ -12,23 +12,27 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_views, arithmetic, formatting, locking, roles, store
 from .checks import check_document
-from .documents import export_document, row_limit, stored_document
+from .documents import export_document, related_name, row_limit, stored_document
 from .filters import search_problem
 from .models import (
     SECTION_RELATIONS,
@@ -270,13 +274,21 @@ class SettlementInline(admin.StackedInline):
         return formatting.percent(settlement.execution_rate)
 
 
-def document_sections(adminform, inline_formsets) -> list[dict]:
+# A section of more rows than this comes closed, its rows rendered when it is opened
+# (`?section=`): a year at every row limit has ~10,500 inputs, ~7 s of server time to render,
+# and a section is edited one at a time. Real documents stay under it (at most 21 rows).
+LAZY_ROWS = 30
+
+
+def document_sections(adminform, inline_formsets, closed: list[dict] = ()) -> list[dict]:
     """The fieldsets and inlines of the change page in the document's order: by the number
-    their names begin with (`3. 사업설명`, then `3. 사업근거`, …), fieldsets first."""
+    their names begin with (`3. 사업설명`, then `3. 사업근거`, …), fieldsets first; `closed`:
+    the sections whose rows come when opened (their name, rows and URL)."""
     sections = [{"fieldset": fieldset, "name": fieldset.name} for fieldset in adminform]
     sections += [
         {"inline": inline, "name": inline.opts.verbose_name_plural} for inline in inline_formsets
     ]
+    sections += closed
     for index, section in enumerate(sections):
         section["anchor"] = f"section-{index}"
     return sorted(sections, key=lambda section: str(section["name"]).split(".", 1)[0])
@@ -328,7 +340,8 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
 
     class Media:
         css = {"all": ("css/admin-change.css",)}
-        js = ("js/arithmetic.js", "js/admin-change.js")
+        # inlines.js for the sections opened later, when no inline of the page needs it.
+        js = ("admin/js/inlines.js", "js/arithmetic.js", "js/admin-change.js")
 
     formfield_overrides = AMOUNTS
     department_lookup = "program__department"
@@ -419,7 +432,46 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
         if obj is not None:
             # One query a section for the inlines (SectionFormSet) and the findings alike.
             prefetch_related_objects([obj], *SECTION_RELATIONS)
-        yield from super().get_formsets_with_inlines(request, obj)
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if self._shown(request, obj, formset.get_default_prefix()):
+                yield formset, inline
+
+    @staticmethod
+    def _shown(request: HttpRequest, obj: ProgramYear | None, prefix: str) -> bool:
+        """Whether the section's rows are on the page: the one asked for (`?section=`), those
+        a save carries (a section never opened is left as it is), those not too long."""
+        if "section" in request.GET:
+            return request.GET["section"] == prefix
+        if request.method == "POST":
+            return obj is None or f"{prefix}-TOTAL_FORMS" in request.POST
+        return obj is None or len(getattr(obj, prefix).all()) <= LAZY_ROWS
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and "section" in request.GET:
+            return self.section_view(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def section_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
+        """One section's rows, as the change page shows them, for a closed section opened."""
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        formsets, inlines = self._create_formsets(request, obj, change=True)
+        if not formsets:
+            raise Http404(gettext("찾는 자료가 없거나 볼 수 없는 자료입니다."))
+        (inline_admin_formset,) = self.get_inline_formsets(request, formsets, inlines, obj)
+        context = {"inline_admin_formset": inline_admin_formset}
+        return TemplateResponse(request, inlines[0].template, context)
+
+    def _closed_sections(self, request: HttpRequest, obj: ProgramYear, shown) -> list[dict]:
+        closed = []
+        for inline in self.get_inline_instances(request, obj):
+            prefix = related_name(inline.model)
+            if prefix not in shown:
+                rows = len(getattr(obj, prefix).all())
+                url = f"?{urlencode({'section': prefix})}"
+                closed.append({"closed": url, "rows": rows, "name": inline.verbose_name_plural})
+        return closed
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -430,8 +482,10 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
             if not self.has_change_permission(request, obj):  # not Django's "뷰 …"
                 context["title"] = gettext("%s 보기") % self.opts.verbose_name
         context["severity_labels"] = arithmetic.SEVERITY_LABELS
+        shown = {inline.formset.prefix for inline in context["inline_admin_formsets"]}
+        closed = self._closed_sections(request, obj, shown) if obj is not None else []
         context["sections"] = document_sections(
-            context["adminform"], context["inline_admin_formsets"]
+            context["adminform"], context["inline_admin_formsets"], closed
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

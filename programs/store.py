@@ -8,7 +8,8 @@ simple-history's own receivers record nothing for a year (`models.RecordedByStor
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .checks import ERROR, check_document
+from .checks import CHECKED_PARTS, ERROR, check_document
 from .documents import (
     SECTIONS,
     DocumentError,
@@ -55,7 +56,7 @@ def errors_of(document: dict, printed: dict | None = None) -> list[str]:
     it), its errors in each section where the stored form finds none are kept too.
     """
     errors = [f for f in check_document(document) if f.severity == ERROR]
-    if printed is not None:
+    if printed is not None and any(printed.get(k) != document.get(k) for k in CHECKED_PARTS):
         sections = {finding.section for finding in errors}
         errors += [
             finding
@@ -169,65 +170,127 @@ def store_document(document: object, path: str = "", *, user=None, reason: str =
     is recorded in the year's history as made by `user`; a document identical to what is
     stored changes nothing and records nothing.
     """
-    read = read_document(document, path)
-    bureau, department_name = read.department
-    department_id, program_id = _keys(read)
-    # A department or program the import makes is recorded by the year's history record
-    # (its document names both), not by records of their own: an import stays fast.
-    # What was just made has nothing under it yet: no lookup for that.
-    stored = None
-    if department_id is None:
-        department = Department(bureau=bureau, name=department_name)
-        department.save_without_historical_record()
-        department_id = department.pk
-    if program_id is None:
-        program = Program(title=read.title, department_id=department_id)
-        program.save_without_historical_record()
-    else:
-        # The whole of the stored program: no need to read it.
-        program = Program(pk=program_id, title=read.title, department_id=department_id)
-        # With its sections, to compare with the document; only the year's row is locked.
-        stored = (
-            ProgramYear.objects.with_sections()
-            .select_for_update(of=("self",))
-            .filter(program=program, fiscal_year=read.year.fiscal_year)
-            .first()
-        )
-    year = read.year
-    year.program = program
-    snapshot = document_of(year, read.as_stored())
-    errors = errors_of(snapshot, printed=document)
-    if stored:
-        year.pk = stored.pk
-        year.version = stored.version + 1
-        if snapshot == export_document(stored):
-            if stored.check_errors != errors:  # the checks themselves changed since
-                stored.check_errors = errors
-                stored.save(update_fields=["check_errors"])
-            return stored
-    _replace(
-        year, read.sections, snapshot, replace=bool(stored), user=user, reason=reason, errors=errors
-    )
+    (year,) = _store_batch([Pending(read_document(document, path), document)], user, reason)
     return year
 
 
-def _replace(
-    year: ProgramYear,
-    sections: dict[type[models.Model], list[models.Model]],
-    document: dict,
-    *,
-    replace: bool,
-    user,
-    reason: str,
-    errors: list[str] | None = None,
+@dataclass
+class Pending:
+    """A document read and validated, to be stored with the others of its batch."""
+
+    read: ReadDocument
+    printed: dict  # as the file states it: its own errors are kept (errors_of)
+
+    @property
+    def key(self) -> tuple[tuple[str, str], str, int]:
+        return self.read.department, self.read.title, self.read.year.fiscal_year
+
+
+def _programs(batch: list[Pending]) -> tuple[dict[tuple[tuple[str, str], str], Program], set]:
+    """The program of each document, by department and title: stored ones looked up (one
+    query), missing departments and programs made (a query each); and the pks of the
+    programs that were stored already (the others have no years yet)."""
+    titles = {(p.read.department, p.read.title): None for p in batch}  # in document order
+    # Plain lookups and bulk creates: get_or_create's savepoints cost more than the rows here,
+    # and the caller's transaction already makes the batch all or nothing.
+    found = (
+        Department.objects.filter(name__in={name for (_bureau, name), _title in titles})
+        .annotate(
+            program=FilteredRelation(
+                "programs", condition=Q(programs__title__in={title for _d, title in titles})
+            )
+        )
+        .values_list("bureau", "name", "pk", "program__pk", "program__title")
+        .order_by()
+    )
+    departments, programs = {}, {}
+    for bureau, name, department_id, program_id, title in found:
+        departments[bureau, name] = department_id
+        if ((bureau, name), title) in titles:
+            programs[(bureau, name), title] = Program(
+                pk=program_id, title=title, department_id=department_id
+            )
+    stored = {program.pk for program in programs.values()}
+    # A department or program the import makes is recorded by the year's history record (its
+    # document names both), not by records of their own: bulk_create records nothing.
+    made = [Department(bureau=b, name=n) for b, n in dict.fromkeys(d for d, _t in titles)]
+    made = [d for d in made if (d.bureau, d.name) not in departments]
+    Department.objects.bulk_create(made)
+    departments |= {(d.bureau, d.name): d.pk for d in made}
+    made = {
+        key: Program(title=key[1], department_id=departments[key[0]])
+        for key in titles
+        if key not in programs
+    }
+    Program.objects.bulk_create(made.values())
+    return programs | made, stored
+
+
+def _stored_years(program_ids: set[int], fiscal_years: set[int]) -> dict:
+    """The stored years of these programs and fiscal years, with their sections (to compare
+    with the documents), by program and fiscal year; only the years' rows are locked."""
+    years = (
+        ProgramYear.objects.with_sections()
+        .select_for_update(of=("self",))
+        .filter(program__in=program_ids, fiscal_year__in=fiscal_years)
+    )
+    return {(year.program_id, year.fiscal_year): year for year in years}
+
+
+# A year's own fields as a save writes them (bulk_update of a replaced year).
+_YEAR_FIELDS = [f.name for f in ProgramYear._meta.concrete_fields if not f.primary_key]
+
+
+def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
+    """Store documents of different years, each replacing what was stored for its year, in a
+    query or a few per table for the whole batch; record each change."""
+    programs, found = _programs(batch)
+    stored = _stored_years(found, {p.read.year.fiscal_year for p in batch}) if found else {}
+    years, added, replaced, writes, rechecked = [], [], [], [], []
+    for pending in batch:
+        read = pending.read
+        year = read.year
+        year.program = programs[read.department, read.title]
+        snapshot = document_of(year, read.as_stored())
+        errors = errors_of(snapshot, printed=pending.printed)
+        previous = stored.get((year.program.pk, year.fiscal_year))
+        if previous is not None:
+            if snapshot == export_document(previous):
+                if previous.check_errors != errors:  # the checks themselves changed since
+                    previous.check_errors = errors
+                    rechecked.append(previous)
+                years.append(previous)
+                continue
+            year.pk, year.version = previous.pk, previous.version + 1
+        set_derived(year, read.sections, snapshot, errors)
+        (replaced if previous is not None else added).append(year)
+        writes.append((year, read.sections, snapshot))
+        years.append(year)
+    ProgramYear.objects.bulk_create(added)
+    ProgramYear.objects.bulk_update(replaced, _YEAR_FIELDS)
+    ProgramYear.objects.bulk_update(rechecked, ["check_errors"])
+    _write_sections([(year, sections) for year, sections, _doc in writes], replaced)
+    kinds = {year.pk: CHANGED for year in replaced}
+    _history_model().objects.bulk_create(
+        [_record(year, doc, kinds.get(year.pk, ADDED), user, reason) for year, _s, doc in writes]
+    )
+    return years
+
+
+def _write_sections(
+    years: list[tuple[ProgramYear, dict[type[models.Model], list]]],
+    replaced: Sequence[ProgramYear] = (),
 ) -> None:
-    """Save the year and put these rows in place of its sections; record the change."""
-    _save(year, sections, document, CHANGED if replace else ADDED, user, reason, errors=errors)
-    for model, rows in sections.items():
-        if replace:
-            model.objects.filter(program_year=year).delete()
-        for position, row in enumerate(rows):
-            row.program_year_id, row.position = year.pk, position
+    """Put these rows in place of the years' sections (saved years; `replaced`: those that had
+    rows before), a few queries a section for all the years."""
+    for model in SECTIONS:
+        if replaced:
+            model.objects.filter(program_year__in=[year.pk for year in replaced]).delete()
+        rows = []
+        for year, sections in years:
+            for position, row in enumerate(sections.get(model, [])):
+                row.program_year_id, row.position = year.pk, position
+                rows.append(row)
         model.objects.bulk_create(rows)
 
 
@@ -271,24 +334,44 @@ def restore_revisions(year: ProgramYear, revisions: object, path: str = "") -> N
     year.save(update_fields=["version"])
 
 
+# Documents stored together at most: their rows are held in memory until written.
+BATCH = 500
+
+
 def store_documents(documents: list, *, user=None, reason: str = "") -> list[ProgramYear | Program]:
     """Store the documents of one file: all or none. Errors name a document by its index.
-    A program entry gives its program, a document its year."""
+    A program entry gives its program, a document its year.
+
+    The documents are read in order and stored in batches, a few queries a table for each:
+    a batch ends before a second document of the same year, at a program entry, and after a
+    document of a backup, which brings its year's history (`revisions`) along.
+    """
+    stored: list[ProgramYear | Program] = []
+    batch: list[Pending] = []
+    keys = set()
+
+    def flush() -> None:
+        if batch:
+            stored.extend(_store_batch(batch, user, reason))
+        batch.clear()
+        keys.clear()
+
     with transaction.atomic():
-        return [
-            store_program(document, path)
-            if is_program_entry(document)
-            else _store_with_revisions(document, path, user=user, reason=reason)
-            for document, path in zip(documents, paths(documents), strict=True)
-        ]
-
-
-def _store_with_revisions(document: dict, path: str, *, user, reason: str) -> ProgramYear:
-    """A document of a backup brings its year's history (`revisions`) along."""
-    year = store_document(document, path, user=user, reason=reason)
-    if isinstance(document, dict) and "revisions" in document:
-        restore_revisions(year, document["revisions"], path)
-    return year
+        for document, path in zip(documents, paths(documents), strict=True):
+            if is_program_entry(document):
+                flush()
+                stored.append(store_program(document, path))
+                continue
+            pending = Pending(read_document(document, path), document)
+            if len(batch) == BATCH or pending.key in keys:
+                flush()
+            batch.append(pending)
+            keys.add(pending.key)
+            if "revisions" in document:
+                flush()
+                restore_revisions(stored[-1], document["revisions"], path)
+        flush()
+    return stored
 
 
 def paths(documents: list) -> list[str]:
@@ -352,7 +435,8 @@ def restore(year: ProgramYear, record, user) -> ProgramYear:
             )
         document = document_of(restored, read.as_stored())
         reason = _("버전 %(version)s(으)로 되돌림") % {"version": record.version}
-        _replace(restored, read.sections, document, replace=True, user=user, reason=reason)
+        _save(restored, read.sections, document, CHANGED, user, reason)
+        _write_sections([(restored, read.sections)], replaced=[restored])
     return restored
 
 
@@ -379,13 +463,7 @@ def create_years(
         set_derived(year, rows, document)
         documents.append(document)
     ProgramYear.objects.bulk_create([year for year, _sections in years])
-    for model in SECTIONS:
-        rows = []
-        for year, sections in years:
-            for position, row in enumerate(sections.get(model, [])):
-                row.program_year_id, row.position = year.pk, position
-                rows.append(row)
-        model.objects.bulk_create(rows, batch_size=2000)
+    _write_sections(years)
     _history_model().objects.bulk_create(
         [
             _record(year, document, ADDED, None, reason)

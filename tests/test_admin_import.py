@@ -97,7 +97,7 @@ def test_the_preview_writes_nothing(admin_client, stored_samples):
     assert (ProgramYear.objects.count(), ProgramYear.revisions.count()) == (3, records)
 
 
-def test_an_import_checks_each_document_once_to_preview_and_twice_to_store(
+def test_an_import_checks_each_document_once_to_preview_and_once_to_store(
     admin_client, monkeypatch
 ):
     from programs import checks
@@ -114,8 +114,9 @@ def test_an_import_checks_each_document_once_to_preview_and_twice_to_store(
     page = upload(admin_client, "000.txt", SAMPLE_TEXT.read_bytes()).content.decode()
     assert calls == ["사회적경제지원센터 운영"]
     admin_client.post(URL, confirm_data(page))
-    # Storing checks the stored form and, for what it computes anew, the document as printed.
-    assert calls == ["사회적경제지원센터 운영"] * 3
+    # Storing checks the stored form; the document as printed is checked again only where it
+    # differs in what the checks read (a figure the stored form computes anew): not here.
+    assert calls == ["사회적경제지원센터 운영"] * 2
     assert ProgramYear.revisions.count() == 1
 
 

@@ -85,6 +85,30 @@ def test_the_change_page_adds_a_row_and_saves(tab, live_server):
     assert year.version == 2
 
 
+def test_a_long_section_opens_adds_a_row_and_saves(tab, live_server):
+    document = load(SAMPLES[0])
+    document["history"] = [{"date": "2020-01", "text": f"경위 {i}"} for i in range(40)]
+    (year,) = store_documents([document])
+    cost_items = year.cost_items.count()
+    visit(tab, live_server, reverse("admin:programs_programyear_change", args=[year.pk]))
+    rows = tab.locator("#history-group tbody tr.form-row:not(.empty-form)")
+    assert rows.count() == 0  # closed: 40 rows are more than the page renders at once
+    tab.locator("details:has(.closed-section) summary", has_text="추진경위 (40행)").click()
+    rows.first.wait_for()
+    assert rows.count() == 40
+    assert tab.locator(".save-bar .unsaved").inner_text() == "바뀐 값 없음"  # loaded, not typed
+    tab.locator("#history-group .add-row a").click()  # inlines.js made the loaded rows live
+    tab.locator("#id_history-40-date").fill("2024-05")
+    tab.locator("#id_history-40-text").fill("브라우저에서 더한 경위")
+    tab.locator("#id_history-40-position").fill("40")
+    with tab.expect_navigation():
+        tab.locator('input[name="_continue"]').click()
+    assert tab.watch.problems == []
+    assert year.history.count() == 41
+    assert year.history.get(position=40).text == "브라우저에서 더한 경위"
+    assert year.cost_items.count() == cost_items
+
+
 def test_the_program_picker_searches(tab, live_server):
     visit(tab, live_server, reverse("admin:programs_programyear_add"))
     tab.locator(".field-program .select2-selection").click()  # autocomplete.js (Select2)

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs.checks import check_document, check_years
+from programs.checks import CHECKED_PARTS, check_document, check_years
 from programs.store import store_documents
 
 from .conftest import ROOT, SAMPLES, load
@@ -234,3 +234,26 @@ def test_command_reports_a_wrong_printed_percentage_once_in_korean(tmp_path, cap
         call_command("check_documents", str(changed))
     lines = [line for line in capsys.readouterr().out.splitlines() if "증감률" in line]
     assert lines == [f"{changed}: [오류] 예산 총괄: 민간위탁금 증감률(%) 12 ≠ (B−A)×100/A = 11"]
+
+
+class Reading(dict):
+    """A document that notes which of its parts are read."""
+
+    def __init__(self, document: dict, read: set):
+        super().__init__(document)
+        self.read = read
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def test_the_checks_read_only_the_parts_they_name(sample_document):
+    # An import checks the printed form only where it differs from the stored one in these.
+    read = set()
+    check_document(Reading(sample_document, read))
+    assert read and read <= set(CHECKED_PARTS)

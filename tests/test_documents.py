@@ -291,3 +291,30 @@ def test_a_part_of_a_part_that_does_not_add_up_is_found(sample_document):
     item["children"] = [{"name": "세부", "amount_won": 1000, "children": []}]
     rules = [f.rule for f in check_document(sample_document) if f.severity == "error"]
     assert rules == ["item_sum"]
+
+
+@pytest.mark.parametrize("count", [3, 9])
+def test_storing_many_documents_takes_the_same_queries_whatever_their_number(
+    sample_document, count, django_assert_max_num_queries
+):
+    store_documents([sample_document])  # its department exists from here on
+    documents = [grown(sample_document, 1, f"다른 사업 {i}") for i in range(count)]
+    # The savepoint; the departments and programs looked up in one; the programs, the years
+    # and their history records; one INSERT for each of the 11 sections; the release.
+    with django_assert_max_num_queries(17):
+        years = store_documents(documents)
+    assert [year.program.title for year in years] == [f"다른 사업 {i}" for i in range(count)]
+    assert ProgramYear.objects.count() == count + 1
+
+
+def test_a_file_with_a_year_twice_stores_the_later_over_the_earlier(sample_document):
+    changed = copy.deepcopy(sample_document)
+    changed["purpose"] = "바뀐 목적"
+    first, second = store_documents([sample_document, changed])
+    assert first.pk == second.pk
+    year = ProgramYear.objects.get()
+    assert (year.purpose, year.version) == ("바뀐 목적", 2)
+    assert list(year.revisions.order_by("history_id").values_list("history_type", flat=True)) == [
+        "+",
+        "~",
+    ]

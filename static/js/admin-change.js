@@ -129,7 +129,9 @@ document.addEventListener("DOMContentLoaded", function () {
     const { lines, current } = budget();
     const fundingTotal = funding();
     const stated = new Map(lines.map((line) => [line.category, line.current]));
-    for (const [category, sum] of costItems()) {
+    // Unless 예산 총괄 is on the page (a closed section is not), there is nothing to match.
+    const sums = costItems();
+    for (const [category, sum] of form.querySelector("#budget_lines-group") ? sums : []) {
       const won = arithmetic.total(sum.won);
       if (!stated.has(category)) {
         findings.push(`산출근거: ${category}이(가) 예산 총괄에 없습니다`);
@@ -220,12 +222,51 @@ document.addEventListener("DOMContentLoaded", function () {
   // ---------------------------------------------------------------- read only
 
   // A viewer's page shows stored amounts as text: as the documents print them.
-  for (const cell of form.querySelectorAll(".readonly, td p")) {
-    const number = /^-?\d{4,}$/.test(cell.textContent.trim()) ? Number(cell.textContent.trim()) : null;
-    const column = cell.closest("[class*='field-']");
-    if (number !== null && column && !/field-(year|fiscal_year|period_start_year|period_end_year)\b/.test(column.className)) {
-      cell.textContent = formatting.amount(number);
+  function amountsAsPrinted(root) {
+    for (const cell of root.querySelectorAll(".readonly, td p")) {
+      const number = /^-?\d{4,}$/.test(cell.textContent.trim()) ? Number(cell.textContent.trim()) : null;
+      const column = cell.closest("[class*='field-']");
+      if (number !== null && column && !/field-(year|fiscal_year|period_start_year|period_end_year)\b/.test(column.className)) {
+        cell.textContent = formatting.amount(number);
+      }
     }
+  }
+  amountsAsPrinted(form);
+
+  // ---------------------------------------------------------------- closed sections
+
+  // Made live as Django's inlines.js makes the inlines of a page it loads with.
+  function startInline(group) {
+    const $ = window.django.jQuery;
+    const { inlineType, inlineFormset } = $(group).data();
+    const stacked = inlineType === "stacked";
+    const rowsOf = stacked ? ".inline-related" : ".tabular.inline-related tbody:first > tr.form-row";
+    const selector = `${inlineFormset.name}-group ${rowsOf}`;
+    $(selector)[stacked ? "stackedFormset" : "tabularFormset"](selector, inlineFormset.options);
+  }
+
+  // A long section's rows come when it is first opened, as the page would have shown them.
+  for (const placeholder of form.querySelectorAll(".closed-section")) {
+    const section = placeholder.closest("details");
+    section.addEventListener("toggle", async function load() {
+      if (!section.open) return;
+      section.removeEventListener("toggle", load);
+      const response = await fetch(placeholder.dataset.url, { credentials: "same-origin" });
+      if (!response.ok) {
+        placeholder.textContent = "행을 불러오지 못했습니다. 페이지를 새로 고쳐 주십시오.";
+        return;
+      }
+      const loaded = document.createElement("template");
+      loaded.innerHTML = await response.text();
+      const group = loaded.content.querySelector(".js-inline-admin-formset");
+      placeholder.replaceWith(loaded.content);
+      startInline(group);
+      for (const element of form.elements) {
+        if (element.name && !initial.has(element)) initial.set(element, key(element));
+      }
+      amountsAsPrinted(section);
+      if (counter) update();
+    });
   }
 
   // A section with an error opens, wherever the user had left it.
