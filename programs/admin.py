@@ -26,7 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_views, arithmetic, formatting, locking, roles, store
+from . import admin_views, arithmetic, formatting, locking, roles, store, summaries
 from .checks import check_document
 from .documents import export_document, row_limit, stored_document
 from .filters import search_problem
@@ -518,6 +518,11 @@ class ProgramAdmin(DepartmentScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("years")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "department" in form.changed_data:
+            summaries.program_moved(obj, form.initial["department"])
 
     def delete_model(self, request, obj):
         # Its years go with it, each recorded as deleted.

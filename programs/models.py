@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -161,9 +162,8 @@ class ProgramYearQuerySet(models.QuerySet):
 
     @staticmethod
     def _with_totals(rows: models.QuerySet) -> models.QuerySet:
-        return rows.annotate(
-            programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
-        )
+        """Sums of summary rows (`YearTotal`, `CategoryTotal`) grouped as `rows` is."""
+        return rows.annotate(programs=Sum("programs"), prior=Sum("prior"), current=Sum("current"))
 
     @staticmethod
     def _with_change(rows: Iterable[dict]) -> list[dict]:
@@ -217,49 +217,55 @@ class ProgramYearQuerySet(models.QuerySet):
         last five years' totals, accounts, bureaus, departments, categories, increases,
         decreases, last settled year, its total execution, lowest rates, contracts, the
         programs new or discontinued against the year before, and the years with errors (14 in
-        all)."""
+        all). The sums are read from the kept summaries (`programs.summaries`): a few rows
+        per department, not every program year or budget line of the year."""
         years = self.filter(fiscal_year=year)
+        summary = YearTotal.objects.filter(fiscal_year=year)
         funding = {f"funding_{part}": Sum(f"funding_{part}") for part in FUNDING_PARTS}
-        totals = years.aggregate(
-            programs=Count("pk"),
-            prior=Sum("budget_prior"),
-            current=Sum("budget_current"),
+        totals = summary.aggregate(
+            programs=Coalesce(Sum("programs"), 0),
+            prior=Sum("prior"),
+            current=Sum("current"),
             **funding,
         )
         recent = list(
-            self.filter(fiscal_year__lte=year, fiscal_year__gt=year - self.RECENT_YEARS)
+            YearTotal.objects.filter(
+                fiscal_year__lte=year, fiscal_year__gt=year - self.RECENT_YEARS
+            )
             .values("fiscal_year")
-            .annotate(programs=Count("pk"), current=Sum("budget_current"), **funding)
+            .annotate(programs=Sum("programs"), current=Sum("current"), **funding)
             .order_by("fiscal_year")
         )
-        accounts = self._with_totals(years.values("account").order_by()).order_by(
+        accounts = self._with_totals(summary.values("account").order_by()).order_by(
             "-current", "account"
         )
+        # The keys the rows had when they were summed from the program years.
         bureau = "program__department__bureau"
-        bureaus = self._with_totals(years.values(bureau).order_by()).order_by("-current", bureau)
-        departments = self._with_totals(
-            years.values(bureau, "program__department__name", "program__department_id").order_by()
-        ).order_by(bureau, "-current", "program__department__name")
-        categories = (
-            BudgetLine.objects.filter(program_year__fiscal_year=year)
-            .values("category")
-            .annotate(
-                programs=Count("program_year", distinct=True),
-                prior=Sum("prior"),
-                current=Sum("current"),
-            )
-            .order_by("-current", "category")
+        department = {
+            bureau: F("department__bureau"),
+            "program__department__name": F("department__name"),
+            "program__department_id": F("department_id"),
+        }
+        bureaus = self._with_totals(
+            summary.values(**{bureau: department[bureau]}).order_by()
+        ).order_by("-current", bureau)
+        departments = self._with_totals(summary.values(**department).order_by()).order_by(
+            bureau, "-current", "program__department__name"
         )
+        categories = self._with_totals(
+            CategoryTotal.objects.filter(fiscal_year=year).values("category").order_by()
+        ).order_by("-current", "category")
         rows = years.for_list()
         top = self.TOP
         increases = list(rows.filter(change__gt=0).order_by("-change", "program__title")[:top])
         decreases = list(rows.filter(change__lt=0).order_by("change", "program__title")[:top])
 
-        settlements = Settlement.objects.filter(program_year__fiscal_year=year)
-        settled_year = settlements.aggregate(last=Max("year"))["last"]
-        settled = settlements.filter(year=settled_year).aggregate(
-            executed=Sum("executed"), available=Sum(arithmetic.available_expression())
+        # A year's last settlement is kept on it, so the year's last settled year is theirs.
+        settled_year = summary.aggregate(last=Max("settled_year"))["last"]
+        settled = summary.filter(settled_year=settled_year).aggregate(
+            executed=Sum("settled_executed"), available=Sum("settled_available")
         )
+        settlements = Settlement.objects.filter(program_year__fiscal_year=year)
         lowest_rates = list(
             settlements.filter(year=settled_year)
             .select_related("program_year__program__department")
@@ -805,3 +811,62 @@ class StagedImport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class YearTotal(models.Model):
+    """The sums of one department's program years of a fiscal year, per account and last
+    settled year: the overview reads these instead of every year (`programs.summaries`,
+    refreshed by `programs.store` with every write of a year)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, related_name="year_totals", verbose_name=_("부서")
+    )
+    account = models.CharField(_("회계"), max_length=100, blank=True)
+    settled_year = models.PositiveSmallIntegerField(_("최근 결산 연도"), null=True)
+    programs = models.PositiveIntegerField(_("사업 수"))
+    prior = models.BigIntegerField(_("전년도 예산 합계"), null=True)
+    current = models.BigIntegerField(_("예산 합계"), null=True)
+    funding_national = models.BigIntegerField(_("국비"), null=True)
+    funding_city = models.BigIntegerField(_("시비"), null=True)
+    funding_district = models.BigIntegerField(_("구비"), null=True)
+    funding_other = models.BigIntegerField(_("기타"), null=True)
+    settled_executed = models.BigIntegerField(_("최근 결산 집행액"), null=True)
+    settled_available = models.BigIntegerField(_("최근 결산 예산현액"), null=True)
+
+    class Meta:
+        verbose_name = _("부서별 연도 합계")
+        verbose_name_plural = _("부서별 연도 합계")
+        ordering = ("fiscal_year", "department", "account", "settled_year")
+        indexes = [models.Index(fields=["fiscal_year"], name="year_total_fiscal_year")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} ({self.fiscal_year}, {self.account})"
+
+
+class CategoryTotal(models.Model):
+    """The sums of one department's budget lines (예산 총괄) of a fiscal year per category
+    (통계목), kept as `YearTotal` is."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, related_name="category_totals", verbose_name=_("부서")
+    )
+    category = models.CharField(_("통계목"), max_length=100)
+    programs = models.PositiveIntegerField(_("사업 수"))
+    prior = models.BigIntegerField(_("전년도 예산 합계"), null=True)
+    current = models.BigIntegerField(_("예산 합계"), null=True)
+
+    class Meta:
+        verbose_name = _("부서별 통계목 합계")
+        verbose_name_plural = _("부서별 통계목 합계")
+        ordering = ("fiscal_year", "department", "category")
+        indexes = [models.Index(fields=["fiscal_year"], name="category_total_fiscal_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("fiscal_year", "department", "category"), name="category_total_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.fiscal_year})"

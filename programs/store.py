@@ -17,6 +17,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import summaries
 from .checks import ERROR, check_document
 from .documents import (
     SECTIONS,
@@ -93,6 +94,7 @@ def refresh_derived(year_ids: Iterable[int]) -> None:
     for year in years:
         set_derived(year, section_rows(year))
     ProgramYear.objects.bulk_update(years, DERIVED_FIELDS, batch_size=500)
+    summaries.refresh(summaries.groups_of(years))
 
 
 # ---------------------------------------------------------------- history records
@@ -275,12 +277,15 @@ def store_documents(documents: list, *, user=None, reason: str = "") -> list[Pro
     """Store the documents of one file: all or none. Errors name a document by its index.
     A program entry gives its program, a document its year."""
     with transaction.atomic():
-        return [
+        stored = [
             store_program(document, path)
             if is_program_entry(document)
             else _store_with_revisions(document, path, user=user, reason=reason)
             for document, path in zip(documents, paths(documents), strict=True)
         ]
+        # A document replaces the year of its own program: no year leaves a group.
+        summaries.refresh(summaries.groups_of(y for y in stored if isinstance(y, ProgramYear)))
+        return stored
 
 
 def _store_with_revisions(document: dict, path: str, *, user, reason: str) -> ProgramYear:
@@ -311,6 +316,8 @@ def save_edit(
     fields, let `save_sections` save its rows, then record what changed as one change, with
     the editor's reason for it.
     Nothing is recorded when the document is what it was; returns whether it changed."""
+    # The form may have put the year under another program or fiscal year: both groups change.
+    groups = summaries.groups_of(ProgramYear.objects.filter(pk=year.pk))
     year.save()
     save_sections()
     stored = ProgramYear.objects.with_sections().get(pk=year.pk)
@@ -328,6 +335,7 @@ def save_edit(
         set_derived(stored, rows, document)
         stored.save(update_fields=DERIVED_FIELDS)
     year.version, year.check_errors = stored.version, stored.check_errors
+    summaries.refresh(groups | summaries.groups_of([stored]))
     return changed
 
 
@@ -353,6 +361,7 @@ def restore(year: ProgramYear, record, user) -> ProgramYear:
         document = document_of(restored, read.as_stored())
         reason = _("버전 %(version)s(으)로 되돌림") % {"version": record.version}
         _replace(restored, read.sections, document, replace=True, user=user, reason=reason)
+        summaries.refresh(summaries.groups_of([current, restored]))
     return restored
 
 
@@ -362,6 +371,7 @@ def delete_years(years: models.QuerySet, user) -> None:
     records = [_record(year, export_document(year), DELETED, user) for year in doomed]
     ProgramYear.objects.filter(pk__in=[year.pk for year in doomed]).delete()
     _history_model().objects.bulk_create(records)
+    summaries.refresh(summaries.groups_of(doomed))
 
 
 # ---------------------------------------------------------------- demo data
@@ -393,3 +403,4 @@ def create_years(
         ],
         batch_size=500,
     )
+    summaries.refresh(summaries.groups_of(year for year, _sections in years))
