@@ -265,9 +265,18 @@ class ProgramYearQuerySet(models.QuerySet):
         settled = summary.filter(settled_year=settled_year).aggregate(
             executed=Sum("settled_executed"), available=Sum("settled_available")
         )
-        settlements = Settlement.objects.filter(program_year__fiscal_year=year)
+        # The years are found by their kept last settlement (a scan of the year's rows, not
+        # of every settlement joined to its year), then their settlements read.
+        rate = arithmetic.execution_rate_expression("settled_executed", "settled_available")
+        lowest = (
+            years.filter(settled_year=settled_year)
+            .annotate(rate=rate)
+            .filter(rate__isnull=False)
+            .order_by("rate", "program__title")
+            .values("pk")[:top]
+        )
         lowest_rates = list(
-            settlements.filter(year=settled_year)
+            Settlement.objects.filter(year=settled_year, program_year__in=lowest)
             .select_related("program_year__program__department")
             .annotate(
                 rate=arithmetic.execution_rate_expression(
@@ -417,6 +426,12 @@ class ProgramYear(models.Model):
         indexes = [
             models.Index(fields=["fiscal_year"], name="program_year_fiscal_year"),
             models.Index(fields=["account"], name="program_year_account"),
+            # The overview's largest increases and decreases of a year, read in order.
+            models.Index(
+                F("fiscal_year"),
+                arithmetic.change_expression("budget_prior", "budget_current"),
+                name="program_year_change",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=("program", "fiscal_year"), name="program_year_unique"),

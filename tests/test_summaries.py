@@ -1,4 +1,5 @@
-"""The overview's kept sums (`programs.summaries`) equal the sums of the rows after each write."""
+"""The overview's kept sums (`programs.summaries`) equal the sums of the rows after each write,
+and its lowest execution rates, found by the years' kept last settlements, those of the rows."""
 
 import datetime
 
@@ -13,6 +14,7 @@ from programs.models import (
     CategoryTotal,
     Department,
     ProgramYear,
+    ProgramYearQuerySet,
     Settlement,
     YearTotal,
 )
@@ -67,6 +69,17 @@ def from_rows(year: int) -> dict:
         ),
         "settled_year": settled_year,
         "settled": settled,
+        "lowest_rates": list(
+            settlements.filter(year=settled_year)
+            .annotate(
+                rate=arithmetic.execution_rate_expression(
+                    "executed", arithmetic.available_expression()
+                )
+            )
+            .filter(rate__isnull=False)
+            .order_by("rate", "program_year__program__title")
+            .values_list("pk", "rate")[: ProgramYearQuerySet.TOP]
+        ),
     }
 
 
@@ -89,6 +102,7 @@ def from_overview(year: int) -> dict:
         "categories": without_change(data["categories"]),
         "settled_year": data["settled_year"],
         "settled": {key: data["settled"][key] for key in ("executed", "available")},
+        "lowest_rates": [(settlement.pk, settlement.rate) for settlement in data["lowest_rates"]],
     }
 
 
@@ -154,6 +168,7 @@ def test_the_sums_follow_kept_figures_recomputed_when_the_rules_change(stored_sa
 
 def test_the_sums_equal_the_rows_of_demo_data():
     generate(12, 3, seed=1)
+    assert len(from_rows(ProgramYear.objects.fiscal_years()[0])["lowest_rates"]) == 5
     assert_kept(*ProgramYear.objects.fiscal_years())
 
 

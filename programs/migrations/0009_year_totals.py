@@ -1,6 +1,8 @@
-# The overview's sums per department and fiscal year (programs.summaries), filled for the data there.
+# The overview's sums per department and fiscal year (programs.summaries), filled for the data
+# there, and an index of each year's change for its largest increases and decreases.
 
 import django.db.models.deletion
+import django.db.models.expressions
 from django.db import migrations, models
 
 from programs import summaries
@@ -26,14 +28,11 @@ class Migration(migrations.Migration):
                 ('programs', models.PositiveIntegerField(verbose_name='사업 수')),
                 ('prior', models.BigIntegerField(null=True, verbose_name='전년도 예산 합계')),
                 ('current', models.BigIntegerField(null=True, verbose_name='예산 합계')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='category_totals', to='programs.department', verbose_name='부서')),
             ],
             options={
                 'verbose_name': '부서별 통계목 합계',
                 'verbose_name_plural': '부서별 통계목 합계',
                 'ordering': ('fiscal_year', 'department', 'category'),
-                'indexes': [models.Index(fields=['fiscal_year'], name='category_total_fiscal_year')],
-                'constraints': [models.UniqueConstraint(fields=('fiscal_year', 'department', 'category'), name='category_total_unique')],
             },
         ),
         migrations.CreateModel(
@@ -52,14 +51,38 @@ class Migration(migrations.Migration):
                 ('funding_other', models.BigIntegerField(null=True, verbose_name='기타')),
                 ('settled_executed', models.BigIntegerField(null=True, verbose_name='최근 결산 집행액')),
                 ('settled_available', models.BigIntegerField(null=True, verbose_name='최근 결산 예산현액')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='year_totals', to='programs.department', verbose_name='부서')),
             ],
             options={
                 'verbose_name': '부서별 연도 합계',
                 'verbose_name_plural': '부서별 연도 합계',
                 'ordering': ('fiscal_year', 'department', 'account', 'settled_year'),
-                'indexes': [models.Index(fields=['fiscal_year'], name='year_total_fiscal_year')],
             },
+        ),
+        migrations.AddIndex(
+            model_name='programyear',
+            index=models.Index(models.F('fiscal_year'), django.db.models.expressions.CombinedExpression(models.F('budget_current'), '-', models.F('budget_prior')), name='program_year_change'),
+        ),
+        migrations.AddField(
+            model_name='categorytotal',
+            name='department',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='category_totals', to='programs.department', verbose_name='부서'),
+        ),
+        migrations.AddField(
+            model_name='yeartotal',
+            name='department',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='year_totals', to='programs.department', verbose_name='부서'),
+        ),
+        migrations.AddIndex(
+            model_name='categorytotal',
+            index=models.Index(fields=['fiscal_year'], name='category_total_fiscal_year'),
+        ),
+        migrations.AddConstraint(
+            model_name='categorytotal',
+            constraint=models.UniqueConstraint(fields=('fiscal_year', 'department', 'category'), name='category_total_unique'),
+        ),
+        migrations.AddIndex(
+            model_name='yeartotal',
+            index=models.Index(fields=['fiscal_year'], name='year_total_fiscal_year'),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
