@@ -67,7 +67,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 class Form(HTMLParser):
-    """The fields a browser would post back from the page's form with `action_part`."""
+    """The fields a browser would post back from the page's form of this id."""
 
     def __init__(self, form_id: str):
         super().__init__(convert_charrefs=True)
@@ -176,13 +176,9 @@ def main() -> None:
         year, program, department = ids[-3:]
         gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
         ports = [free_port(), free_port()]
+        command = [gunicorn, "budget_site.wsgi", "--workers", "2", "--log-level", "warning"]
         servers = [
-            subprocess.Popen(
-                [gunicorn, "budget_site.wsgi", "--workers", "2", "--bind", f"{HOST}:{port}"]
-                + ["--log-level", "warning"],
-                cwd=ROOT,
-                env=env,
-            )
+            subprocess.Popen([*command, "--bind", f"{HOST}:{port}"], cwd=ROOT, env=env)
             for port in ports
         ]
         try:
