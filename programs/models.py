@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -288,14 +288,15 @@ class ProgramYearQuerySet(models.QuerySet):
         )
 
         window = self.contract_window(today)
-        later = Contract.objects.filter(
-            program_year=OuterRef("program_year"), end__gt=OuterRef("end")
-        )
+        # A year's last contract, the one that ends: its end is the year's kept contract_end
+        # (found through an index of those), not a search for a later one of each contract.
         ending = (
             Contract.objects.filter(
-                program_year__fiscal_year=year, end__gte=window[0], end__lt=window[1]
+                program_year__fiscal_year=year,
+                program_year__contract_end__gte=window[0],
+                program_year__contract_end__lt=window[1],
+                end=F("program_year__contract_end"),
             )
-            .exclude(Exists(later))
             .select_related("program_year__program__department")
             .order_by("end", "program_year__program__title")
         )
@@ -432,6 +433,8 @@ class ProgramYear(models.Model):
                 arithmetic.change_expression("budget_prior", "budget_current"),
                 name="program_year_change",
             ),
+            # The overview's contracts ending within a window, by the year's last one.
+            models.Index(fields=["fiscal_year", "contract_end"], name="program_year_contract_end"),
         ]
         constraints = [
             models.UniqueConstraint(fields=("program", "fiscal_year"), name="program_year_unique"),

@@ -1,10 +1,11 @@
 """The overview's kept sums (`programs.summaries`) equal the sums of the rows after each write,
-and its lowest execution rates, found by the years' kept last settlements, those of the rows."""
+and its lowest execution rates and ending contracts, found through the years' kept figures,
+those of the rows."""
 
 import datetime
 
 import pytest
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 from django.urls import reverse
 
 from programs import arithmetic, store, summaries
@@ -12,6 +13,7 @@ from programs.demo import generate
 from programs.models import (
     BudgetLine,
     CategoryTotal,
+    Contract,
     Department,
     ProgramYear,
     ProgramYearQuerySet,
@@ -44,6 +46,7 @@ def from_rows(year: int) -> dict:
         executed=Sum("executed"), available=Sum(arithmetic.available_expression())
     )
     department = (BUREAU, "program__department__name", "program__department_id")
+    later = Contract.objects.filter(program_year=OuterRef("program_year"), end__gt=OuterRef("end"))
     lines = BudgetLine.objects.filter(program_year__fiscal_year=year).values("category")
     return {
         "programs": totals["programs"],
@@ -80,6 +83,16 @@ def from_rows(year: int) -> dict:
             .order_by("rate", "program_year__program__title")
             .values_list("pk", "rate")[: ProgramYearQuerySet.TOP]
         ),
+        "contracts_ending": list(
+            Contract.objects.filter(
+                program_year__fiscal_year=year,
+                end__gte=TODAY,
+                end__lt=arithmetic.add_years(TODAY, 1),
+            )
+            .exclude(Exists(later))
+            .order_by("end", "program_year__program__title")
+            .values_list("pk", flat=True)[: ProgramYearQuerySet.CONTRACTS_SHOWN]
+        ),
     }
 
 
@@ -103,6 +116,7 @@ def from_overview(year: int) -> dict:
         "settled_year": data["settled_year"],
         "settled": {key: data["settled"][key] for key in ("executed", "available")},
         "lowest_rates": [(settlement.pk, settlement.rate) for settlement in data["lowest_rates"]],
+        "contracts_ending": [contract.pk for contract in data["contracts_ending"]],
     }
 
 
@@ -168,7 +182,8 @@ def test_the_sums_follow_kept_figures_recomputed_when_the_rules_change(stored_sa
 
 def test_the_sums_equal_the_rows_of_demo_data():
     generate(12, 3, seed=1)
-    assert len(from_rows(ProgramYear.objects.fiscal_years()[0])["lowest_rates"]) == 5
+    latest = from_rows(ProgramYear.objects.fiscal_years()[0])
+    assert len(latest["lowest_rates"]) == 5 and latest["contracts_ending"]
     assert_kept(*ProgramYear.objects.fiscal_years())
 
 

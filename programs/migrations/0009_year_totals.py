@@ -1,5 +1,5 @@
 # The overview's sums per department and fiscal year (programs.summaries), filled for the data
-# there, and an index of each year's change for its largest increases and decreases.
+# there; indexes of each year's change and of its last contract's end, for the overview's lists.
 
 import django.db.models.deletion
 import django.db.models.expressions
@@ -61,6 +61,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='programyear',
             index=models.Index(models.F('fiscal_year'), django.db.models.expressions.CombinedExpression(models.F('budget_current'), '-', models.F('budget_prior')), name='program_year_change'),
+        ),
+        migrations.AddIndex(
+            model_name='programyear',
+            index=models.Index(fields=['fiscal_year', 'contract_end'], name='program_year_contract_end'),
         ),
         migrations.AddField(
             model_name='categorytotal',
