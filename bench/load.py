@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/load.py                # make load: 20 users, 60 s, 2 workers
     .venv/bin/python bench/load.py --users 5 --seconds 10
+    DATABASE_URL=postgres://... .venv/bin/python bench/load.py --workers 4   # make load-postgres
 
 It makes (once, then reuses) a scratch SQLite database of demo data (`generate_demo`) under
-.make/, signs in one budget-office user per simulated user, starts gunicorn as production runs
+.make/, or with DATABASE_URL set uses that database (demo data made in it when it has no
+programs), signs in one budget-office user per simulated user, starts gunicorn as production runs
 it (DJANGO_DEBUG=0, WhiteNoise, collected static files; plain HTTP, so without the HTTPS
 redirect) and lets every user request the overview, the program list, a program page and the
 admin's list in turn, as fast as answers come, until the time or the request budget is spent.
@@ -37,13 +39,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def environment(database: Path) -> dict[str, str]:
+def environment(database: str) -> dict[str, str]:
+    """Production settings on the loopback; `database` is a DATABASE_URL."""
     return os.environ | {
         "DJANGO_SETTINGS_MODULE": "budget_site.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "load-test-only-" + "k3y" * 12,
         "DJANGO_ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database,
         # Plain HTTP on the loopback: no redirect to HTTPS, cookies not marked secure.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
@@ -56,15 +59,18 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def prepare_database(programs: int, years: int) -> Path:
-    """The demo database for this size, made once (under a temporary name until complete)."""
+def prepare_database(programs: int, years: int) -> str:
+    """The URL of the demo database: DATABASE_URL's, or a scratch SQLite one for this size,
+    made once (under a temporary name until complete)."""
     SCRATCH.mkdir(exist_ok=True)
+    if os.environ.get("DATABASE_URL"):
+        return prepare_server(os.environ["DATABASE_URL"], programs, years)
     database = SCRATCH / f"load-{programs}x{years}.sqlite3"
     if not database.exists():
         making = database.with_suffix(".making")
         for leftover in SCRATCH.glob(f"{making.name}*"):
             leftover.unlink()
-        env = environment(making)
+        env = environment(f"sqlite:///{making}")
         print(f"load: making {database.name} (generate_demo, once)", flush=True)
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "generate_demo", "--programs", str(programs), "--years", str(years))
@@ -74,19 +80,39 @@ def prepare_database(programs: int, years: int) -> Path:
         with sqlite3.connect(making) as connection:
             connection.execute("PRAGMA journal_mode=DELETE")
         making.rename(database)
-    env = environment(database)
+    url = f"sqlite:///{database}"
+    env = environment(url)
     manage(env, "migrate", "--no-input", "-v0")  # a database made before newer migrations
     manage(env, "collectstatic", "--no-input", "-v0")
-    return database
+    return url
 
 
-def sign_in(database: Path, users: int) -> tuple[list[str], list[int]]:
-    """Session cookies (`name=value`) of `users` budget-office users, and the program ids."""
+def prepare_server(url: str, programs: int, years: int) -> str:
+    """A database server's: migrated, demo data made when it has no programs."""
+    env = environment(url)
+    manage(env, "migrate", "--no-input", "-v0")
+    setup(url)
+    from programs.models import Program
+
+    if not Program.objects.exists():
+        print(f"load: making demo data in {url.split('@')[-1]} (generate_demo)", flush=True)
+        manage(env, "generate_demo", "--programs", str(programs), "--years", str(years))
+    manage(env, "collectstatic", "--no-input", "-v0")
+    return url
+
+
+def setup(database: str) -> None:
+    """Django in this process, on the database the server uses."""
     os.environ.update(environment(database))
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+
+
+def sign_in(database: str, users: int) -> tuple[list[str], list[int]]:
+    """Session cookies (`name=value`) of `users` budget-office users, and the program ids."""
+    setup(database)
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -233,7 +259,7 @@ def main() -> int:
         print(
             f"load: {args.users} signed-in users for {args.seconds:g} s against gunicorn "
             f"({args.workers} workers, {HOST}:{port}); {len(programs):,} programs x "
-            f"{args.years} years, SQLite; {os.cpu_count()} cores",
+            f"{args.years} years, {database.split(':', 1)[0]}; {os.cpu_count()} cores",
             flush=True,
         )
         tally = Tally()

@@ -142,6 +142,26 @@ CACHES = {
     },
 }
 
+# Several workers or app servers share one Redis (CACHE_URL=redis://host:6379/0): a program
+# document one of them renders serves them all, and a change is seen by all at once (the
+# keys follow the data). Without it, each process keeps its own in memory, as above.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+    REDIS = "django.core.cache.backends.redis.RedisCache"
+    CACHES = {
+        "default": {"BACKEND": REDIS, "LOCATION": CACHE_URL, "KEY_PREFIX": "default"},
+        # Redis has no MAX_ENTRIES: documents of data since changed expire after a week
+        # (and under the server's maxmemory policy, see the README's deployment section).
+        "sheets": {
+            "BACKEND": REDIS,
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "sheets",
+            "TIMEOUT": envint("DJANGO_SHEETS_TIMEOUT", str(7 * 24 * 3600)),
+        },
+    }
+
 # django-axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -30,7 +30,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_views, arithmetic, formatting, locking, roles, store
+from . import admin_views, arithmetic, formatting, locking, roles, store, summaries
 from .checks import check_document
 from .documents import export_document, related_name, row_limit, stored_document
 from .filters import search_problem
@@ -572,6 +572,11 @@ class ProgramAdmin(DepartmentScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("years")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "department" in form.changed_data:
+            summaries.program_moved(obj, form.initial["department"])
 
     def delete_model(self, request, obj):
         # Its years go with it, each recorded as deleted.

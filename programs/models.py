@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -161,9 +162,8 @@ class ProgramYearQuerySet(models.QuerySet):
 
     @staticmethod
     def _with_totals(rows: models.QuerySet) -> models.QuerySet:
-        return rows.annotate(
-            programs=Count("pk"), prior=Sum("budget_prior"), current=Sum("budget_current")
-        )
+        """Sums of summary rows (`YearTotal`, `CategoryTotal`) grouped as `rows` is."""
+        return rows.annotate(programs=Sum("programs"), prior=Sum("prior"), current=Sum("current"))
 
     @staticmethod
     def _with_change(rows: Iterable[dict]) -> list[dict]:
@@ -217,51 +217,66 @@ class ProgramYearQuerySet(models.QuerySet):
         last five years' totals, accounts, bureaus, departments, categories, increases,
         decreases, last settled year, its total execution, lowest rates, contracts, the
         programs new or discontinued against the year before, and the years with errors (14 in
-        all)."""
+        all). The sums are read from the kept summaries (`programs.summaries`): a few rows
+        per department, not every program year or budget line of the year."""
         years = self.filter(fiscal_year=year)
+        summary = YearTotal.objects.filter(fiscal_year=year)
         funding = {f"funding_{part}": Sum(f"funding_{part}") for part in FUNDING_PARTS}
-        totals = years.aggregate(
-            programs=Count("pk"),
-            prior=Sum("budget_prior"),
-            current=Sum("budget_current"),
+        totals = summary.aggregate(
+            programs=Coalesce(Sum("programs"), 0),
+            prior=Sum("prior"),
+            current=Sum("current"),
             **funding,
         )
         recent = list(
-            self.filter(fiscal_year__lte=year, fiscal_year__gt=year - self.RECENT_YEARS)
+            YearTotal.objects.filter(
+                fiscal_year__lte=year, fiscal_year__gt=year - self.RECENT_YEARS
+            )
             .values("fiscal_year")
-            .annotate(programs=Count("pk"), current=Sum("budget_current"), **funding)
+            .annotate(programs=Sum("programs"), current=Sum("current"), **funding)
             .order_by("fiscal_year")
         )
-        accounts = self._with_totals(years.values("account").order_by()).order_by(
+        accounts = self._with_totals(summary.values("account").order_by()).order_by(
             "-current", "account"
         )
+        # The keys the rows had when they were summed from the program years.
         bureau = "program__department__bureau"
-        bureaus = self._with_totals(years.values(bureau).order_by()).order_by("-current", bureau)
-        departments = self._with_totals(
-            years.values(bureau, "program__department__name", "program__department_id").order_by()
-        ).order_by(bureau, "-current", "program__department__name")
-        categories = (
-            BudgetLine.objects.filter(program_year__fiscal_year=year)
-            .values("category")
-            .annotate(
-                programs=Count("program_year", distinct=True),
-                prior=Sum("prior"),
-                current=Sum("current"),
-            )
-            .order_by("-current", "category")
+        department = {
+            bureau: F("department__bureau"),
+            "program__department__name": F("department__name"),
+            "program__department_id": F("department_id"),
+        }
+        bureaus = self._with_totals(
+            summary.values(**{bureau: department[bureau]}).order_by()
+        ).order_by("-current", bureau)
+        departments = self._with_totals(summary.values(**department).order_by()).order_by(
+            bureau, "-current", "program__department__name"
         )
+        categories = self._with_totals(
+            CategoryTotal.objects.filter(fiscal_year=year).values("category").order_by()
+        ).order_by("-current", "category")
         rows = years.for_list()
         top = self.TOP
         increases = list(rows.filter(change__gt=0).order_by("-change", "program__title")[:top])
         decreases = list(rows.filter(change__lt=0).order_by("change", "program__title")[:top])
 
-        settlements = Settlement.objects.filter(program_year__fiscal_year=year)
-        settled_year = settlements.aggregate(last=Max("year"))["last"]
-        settled = settlements.filter(year=settled_year).aggregate(
-            executed=Sum("executed"), available=Sum(arithmetic.available_expression())
+        # A year's last settlement is kept on it, so the year's last settled year is theirs.
+        settled_year = summary.aggregate(last=Max("settled_year"))["last"]
+        settled = summary.filter(settled_year=settled_year).aggregate(
+            executed=Sum("settled_executed"), available=Sum("settled_available")
+        )
+        # The years are found by their kept last settlement (a scan of the year's rows, not
+        # of every settlement joined to its year), then their settlements read.
+        rate = arithmetic.execution_rate_expression("settled_executed", "settled_available")
+        lowest = (
+            years.filter(settled_year=settled_year)
+            .annotate(rate=rate)
+            .filter(rate__isnull=False)
+            .order_by("rate", "program__title")
+            .values("pk")[:top]
         )
         lowest_rates = list(
-            settlements.filter(year=settled_year)
+            Settlement.objects.filter(year=settled_year, program_year__in=lowest)
             .select_related("program_year__program__department")
             .annotate(
                 rate=arithmetic.execution_rate_expression(
@@ -273,14 +288,15 @@ class ProgramYearQuerySet(models.QuerySet):
         )
 
         window = self.contract_window(today)
-        later = Contract.objects.filter(
-            program_year=OuterRef("program_year"), end__gt=OuterRef("end")
-        )
+        # A year's last contract, the one that ends: its end is the year's kept contract_end
+        # (found through an index of those), not a search for a later one of each contract.
         ending = (
             Contract.objects.filter(
-                program_year__fiscal_year=year, end__gte=window[0], end__lt=window[1]
+                program_year__fiscal_year=year,
+                program_year__contract_end__gte=window[0],
+                program_year__contract_end__lt=window[1],
+                end=F("program_year__contract_end"),
             )
-            .exclude(Exists(later))
             .select_related("program_year__program__department")
             .order_by("end", "program_year__program__title")
         )
@@ -411,6 +427,14 @@ class ProgramYear(models.Model):
         indexes = [
             models.Index(fields=["fiscal_year"], name="program_year_fiscal_year"),
             models.Index(fields=["account"], name="program_year_account"),
+            # The overview's largest increases and decreases of a year, read in order.
+            models.Index(
+                F("fiscal_year"),
+                arithmetic.change_expression("budget_prior", "budget_current"),
+                name="program_year_change",
+            ),
+            # The overview's contracts ending within a window, by the year's last one.
+            models.Index(fields=["fiscal_year", "contract_end"], name="program_year_contract_end"),
         ]
         constraints = [
             models.UniqueConstraint(fields=("program", "fiscal_year"), name="program_year_unique"),
@@ -805,3 +829,62 @@ class StagedImport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class YearTotal(models.Model):
+    """The sums of one department's program years of a fiscal year, per account and last
+    settled year: the overview reads these instead of every year (`programs.summaries`,
+    refreshed by `programs.store` with every write of a year)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, related_name="year_totals", verbose_name=_("부서")
+    )
+    account = models.CharField(_("회계"), max_length=100, blank=True)
+    settled_year = models.PositiveSmallIntegerField(_("최근 결산 연도"), null=True)
+    programs = models.PositiveIntegerField(_("사업 수"))
+    prior = models.BigIntegerField(_("전년도 예산 합계"), null=True)
+    current = models.BigIntegerField(_("예산 합계"), null=True)
+    funding_national = models.BigIntegerField(_("국비"), null=True)
+    funding_city = models.BigIntegerField(_("시비"), null=True)
+    funding_district = models.BigIntegerField(_("구비"), null=True)
+    funding_other = models.BigIntegerField(_("기타"), null=True)
+    settled_executed = models.BigIntegerField(_("최근 결산 집행액"), null=True)
+    settled_available = models.BigIntegerField(_("최근 결산 예산현액"), null=True)
+
+    class Meta:
+        verbose_name = _("부서별 연도 합계")
+        verbose_name_plural = _("부서별 연도 합계")
+        ordering = ("fiscal_year", "department", "account", "settled_year")
+        indexes = [models.Index(fields=["fiscal_year"], name="year_total_fiscal_year")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} ({self.fiscal_year}, {self.account})"
+
+
+class CategoryTotal(models.Model):
+    """The sums of one department's budget lines (예산 총괄) of a fiscal year per category
+    (통계목), kept as `YearTotal` is."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, related_name="category_totals", verbose_name=_("부서")
+    )
+    category = models.CharField(_("통계목"), max_length=100)
+    programs = models.PositiveIntegerField(_("사업 수"))
+    prior = models.BigIntegerField(_("전년도 예산 합계"), null=True)
+    current = models.BigIntegerField(_("예산 합계"), null=True)
+
+    class Meta:
+        verbose_name = _("부서별 통계목 합계")
+        verbose_name_plural = _("부서별 통계목 합계")
+        ordering = ("fiscal_year", "department", "category")
+        indexes = [models.Index(fields=["fiscal_year"], name="category_total_fiscal_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("fiscal_year", "department", "category"), name="category_total_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.fiscal_year})"

@@ -18,6 +18,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import summaries
 from .checks import CHECKED_PARTS, ERROR, check_document
 from .documents import (
     SECTIONS,
@@ -94,6 +95,7 @@ def refresh_derived(year_ids: Iterable[int]) -> None:
     for year in years:
         set_derived(year, section_rows(year))
     ProgramYear.objects.bulk_update(years, DERIVED_FIELDS, batch_size=500)
+    summaries.refresh(summaries.groups_of(years))
 
 
 # ---------------------------------------------------------------- history records
@@ -274,6 +276,8 @@ def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
     _history_model().objects.bulk_create(
         [_record(year, doc, kinds.get(year.pk, ADDED), user, reason) for year, _s, doc in writes]
     )
+    # A document replaces the year of its own program: no year leaves a group.
+    summaries.refresh(summaries.groups_of(year for year, _s, _doc in writes))
     return years
 
 
@@ -394,6 +398,8 @@ def save_edit(
     fields, let `save_sections` save its rows, then record what changed as one change, with
     the editor's reason for it.
     Nothing is recorded when the document is what it was; returns whether it changed."""
+    # The form may have put the year under another program or fiscal year: both groups change.
+    groups = summaries.groups_of(ProgramYear.objects.filter(pk=year.pk))
     year.save()
     save_sections()
     stored = ProgramYear.objects.with_sections().get(pk=year.pk)
@@ -411,6 +417,7 @@ def save_edit(
         set_derived(stored, rows, document)
         stored.save(update_fields=DERIVED_FIELDS)
     year.version, year.check_errors = stored.version, stored.check_errors
+    summaries.refresh(groups | summaries.groups_of([stored]))
     return changed
 
 
@@ -437,6 +444,7 @@ def restore(year: ProgramYear, record, user) -> ProgramYear:
         reason = _("버전 %(version)s(으)로 되돌림") % {"version": record.version}
         _save(restored, read.sections, document, CHANGED, user, reason)
         _write_sections([(restored, read.sections)], replaced=[restored])
+        summaries.refresh(summaries.groups_of([current, restored]))
     return restored
 
 
@@ -446,6 +454,7 @@ def delete_years(years: models.QuerySet, user) -> None:
     records = [_record(year, export_document(year), DELETED, user) for year in doomed]
     ProgramYear.objects.filter(pk__in=[year.pk for year in doomed]).delete()
     _history_model().objects.bulk_create(records)
+    summaries.refresh(summaries.groups_of(doomed))
 
 
 # ---------------------------------------------------------------- demo data
@@ -471,3 +480,4 @@ def create_years(
         ],
         batch_size=500,
     )
+    summaries.refresh(summaries.groups_of(year for year, _sections in years))

@@ -182,3 +182,36 @@ def test_two_sqlite_writers_that_read_first_wait_for_each_other(tmp_path, django
         finally:
             connections["race"].close()
             del connections.settings["race"]
+
+
+def cache_backends(**env: str) -> list[str]:
+    """The backend and location of each cache, as the settings give them in this environment."""
+    code = (
+        "from django.conf import settings; "
+        "print(*(f\"{n} {c['BACKEND']} {c.get('LOCATION', '')}\" for n, c in "
+        "sorted(settings.CACHES.items())), sep='\\n')"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_caches_are_in_memory_without_a_cache_url():
+    assert cache_backends(CACHE_URL="") == [
+        "default django.core.cache.backends.locmem.LocMemCache ",
+        "sheets django.core.cache.backends.locmem.LocMemCache sheets",
+    ]
+
+
+def test_caches_are_shared_through_redis_with_a_cache_url():
+    url = "redis://127.0.0.1:6390/2"
+    assert cache_backends(CACHE_URL=url) == [
+        f"default django.core.cache.backends.redis.RedisCache {url}",
+        f"sheets django.core.cache.backends.redis.RedisCache {url}",
+    ]
+
+
+def test_a_cache_url_that_is_not_redis_is_refused():
+    result = manage("check", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis:// address" in result.stderr
