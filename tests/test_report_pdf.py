@@ -136,6 +136,8 @@ def print_pdf(tab, live_server, url: str, path: Path) -> Pdf:
     response = tab.goto(live_server.url + url, wait_until="load")
     assert response.status == 200, url
     assert tab.problems == []
+    # a bundle's contents are numbered once its layout is in (static/js/paged.js)
+    tab.wait_for_function("!document.querySelector('.report[data-paged]:not([data-paged=done])')")
     path.write_bytes(tab.pdf(format="A4", print_background=True))
     return Pdf(path)
 
@@ -202,8 +204,9 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
     pdf = print_pdf(tab, live_server, url, tmp_path / "department.pdf")
     pdf.shoot("department")
 
-    # page 1: the summary, with both programs and the totals
-    summary = " ".join(pdf.pages[0].split())
+    # page 1 the cover, page 2 the contents, page 3 the summary with both programs and totals
+    assert pdf.pages_with("목차") == [2]
+    summary = " ".join(pdf.pages[2].split())
     assert "사업별 예산 요약" in summary
     assert f"{SECOND} 2,996,971 3,296,216 299,245 10 89.0 (2022)" in summary
     assert "계 (2개 사업) 5,993,942 6,592,432 598,490 10" in summary
@@ -213,12 +216,21 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
         title: pdf.pages_with(f"2024년도 사업설명서 {title} 노동공정상생정책관")[0]
         for title in (SECOND, TITLE)
     }
-    assert 1 < starts[SECOND] < starts[TITLE] <= pdf.page_count
-    heads = [pdf.first_line(number).split("  ")[0] for number in range(2, pdf.page_count + 1)]
+    assert 3 < starts[SECOND] < starts[TITLE] <= pdf.page_count
+    heads = [pdf.first_line(number).split("  ")[0] for number in range(4, pdf.page_count + 1)]
     gap = starts[TITLE] - starts[SECOND]
     assert heads == [SECOND] * gap + [TITLE] * (pdf.page_count - starts[TITLE] + 1)
     end = assert_sections_in_order(pdf)
     assert_sections_in_order(pdf, end)
+
+    # the contents give each program the page its heading is printed on
+    contents = " ".join(pdf.pages[1].split())
+    assert re.search(r"사업별 예산 요약, 통계목별·회계별 합계 \.* ?3\b", contents)
+    for title, page in starts.items():
+        assert re.search(rf"{title} \.* ?{page}\b", contents), (title, page, contents)
+    # and every page its number
+    for number, text in enumerate(pdf.pages, 1):
+        assert re.search(rf"\b{number}\s*/\s*{pdf.page_count}\b", text), number
 
     # a table that runs over pages repeats its header row on each
     history_pages = pdf.pages_with("판로 지원 사업 추진 결과 보고")
@@ -229,6 +241,39 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
     assert pdf.flat.count("1차 협약") == 2
     assert pdf.colour_count(CHART_COLOURS["contract"]) > 400
     assert_no_row_is_cut(tab, pdf)
+
+
+def test_department_cover_reads_whole_on_its_a4_page(tab, live_server, tmp_path):
+    department = Department.objects.get(name="공정경제담당관")
+    url = reverse("programs:department_report", args=[department.pk]) + "?year=2024"
+    pdf = print_pdf(tab, live_server, url, tmp_path / "cover.pdf")
+
+    printed = formatting.date(timezone.localdate())
+    cover = " ".join(pdf.pages[0].split())
+    assert cover == (
+        f"2024년도 사업설명서 노동공정상생정책관 공정경제담당관 사업 수 2개 "
+        f"2024년 예산액 6,592,432천원 출력일 {printed} 1 / {pdf.page_count}"
+    )
+    # on paper nothing of the cover runs past its box, and the box fits the printed page
+    tab.emulate_media(media="print")
+    overflow = tab.evaluate(
+        """() => {
+          const cover = document.querySelector(".cover");
+          const box = cover.getBoundingClientRect();
+          const out = [...cover.querySelectorAll("*")].filter(element => {
+            const r = element.getBoundingClientRect();
+            return r.top < box.top || r.bottom > box.bottom || r.left < box.left
+              || r.right > box.right || element.scrollWidth > element.clientWidth + 1;
+          });
+          return {height: box.height, out: out.map(element => element.outerHTML)};
+        }"""
+    )
+    assert overflow["out"] == []
+    mm = tab.evaluate(
+        "() => { const d = document.createElement('div'); d.style.height = '100mm';"
+        " document.body.append(d); const h = d.offsetHeight; d.remove(); return h / 100; }"
+    )
+    assert overflow["height"] <= (A4[1] - 12 - 14) * mm
 
 
 @pytest.mark.parametrize("name", ["overview", "program"])

@@ -288,7 +288,7 @@ def test_program_report_runs_a_constant_number_of_queries(
 def test_department_report_summary_and_totals(user_client, department_of_two):
     html = page(user_client, department_url(department_of_two))
     body = text(html)
-    assert "<h1>공정경제담당관</h1>" in html
+    assert "<h2>공정경제담당관</h2>" in html  # the cover holds the page's h1
     assert "노동공정상생정책관 · 공정경제담당관 · 사업 2개" in body
     summary = Tables(html).tables["summary-table"]
     assert summary[1:] == [
@@ -299,6 +299,31 @@ def test_department_report_summary_and_totals(user_client, department_of_two):
     # the same totals as the overview's department row
     overview = text(page(user_client, reverse("programs:overview") + "?year=2024"))
     assert "공정경제담당관 2 3,496,971 3,746,216 249,245 7" in overview
+
+
+def test_department_report_opens_with_a_cover_and_contents(user_client, department_of_two):
+    html = page(user_client, department_url(department_of_two))
+    cover = text(html.split('<section class="paper cover"', 1)[1].split("</section>", 1)[0])
+    assert " ".join(cover.split()[1:]) == (
+        "2024년도 사업설명서 노동공정상생정책관 공정경제담당관 사업 수 2개 "
+        "2024년 예산액 3,746,216천원 출력일 2026.11.27"
+    )
+    contents = html.split('<section class="paper contents"', 1)[1].split("</section>", 1)[0]
+    first = program("사회적경제 판로 지원").years.get()
+    second = program().years.get()
+    # every program in the summary's order, linked to its document, its page left to paged.js
+    assert re.findall(r'<a href="#(\w+)">([^<]+)</a>', contents) == [
+        ("summary", "사업별 예산 요약, 통계목별·회계별 합계"),
+        (f"p{first.pk}", "사회적경제 판로 지원"),
+        (f"p{second.pk}", "사회적경제지원센터 운영"),
+    ]
+    assert re.findall(r'data-page-of="(\w+)"', contents) == [
+        "summary",
+        f"p{first.pk}",
+        f"p{second.pk}",
+    ]
+    assert html.index('class="paper contents"') < html.index('id="summary"')
+    assert html.index('id="summary"') < html.index(f'id="p{first.pk}"')
 
 
 def test_department_report_bundles_each_program_in_order(user_client, department_of_two):
