@@ -243,6 +243,38 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
     assert_no_row_is_cut(tab, pdf)
 
 
+def test_bureau_contents_give_each_program_its_printed_page(
+    tab, live_server, tmp_path, sample_document
+):
+    # programs whose history tables run over pages by different lengths: a split table
+    # repeats its header row on paper, which takes 53 rows to a page more
+    titles = []
+    for rows in (20, 53, 57):
+        extra = copy.deepcopy(sample_document)
+        extra["title"] = f"판로 지원 {rows}"
+        extra["history"] = [
+            {
+                "date": f"20{10 + n // 12}-{n % 12 + 1:02d}-01",
+                "end_date": None,
+                "text": f"{n}차 "
+                + "협의체 구성과 공공기관 우선구매 설명회 개최 및 참여 기업 모집 공고 "
+                * (1 + n % 3),
+            }
+            for n in range(rows)
+        ]
+        store_documents([extra])
+        titles.append(extra["title"])
+    url = reverse("programs:bureau_report") + "?name=노동공정상생정책관&year=2024"
+    pdf = print_pdf(tab, live_server, url, tmp_path / "bureau.pdf")
+    pdf.shoot("bureau")
+
+    contents = " ".join(pdf.pages[1].split())
+    for title in [*titles, SECOND, TITLE]:
+        page = pdf.pages_with(f"2024년도 사업설명서 {title} 노동공정상생정책관")[0]
+        assert re.search(rf"{title} 공정경제담당관 \.* ?{page}\b", contents), (title, page)
+    assert pdf.page_count > 15
+
+
 def test_department_cover_reads_whole_on_its_a4_page(tab, live_server, tmp_path):
     department = Department.objects.get(name="공정경제담당관")
     url = reverse("programs:department_report", args=[department.pk]) + "?year=2024"
