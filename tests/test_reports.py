@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import openpyxl
 import pytest
+from django.core.cache import caches
 from django.db.models import Q
 from django.urls import reverse
 
@@ -445,6 +446,43 @@ def test_department_report_documents_are_printed_today(user_client, department_o
     html = page(user_client, url)
     assert "출력일(2026.11.28)" in html
     assert "출력일(2026.11.27)" not in html
+
+
+def test_department_report_keeps_its_documents_from_day_to_day(
+    user_client, department_of_two, monkeypatch, django_assert_max_num_queries
+):
+    """The print date is filled in outside the cached documents (issue 18): the next day reads
+    them from the cache and prints what a fresh rendering prints; on the day the current
+    contract has ended they are rendered anew."""
+    url = department_url(department_of_two)
+
+    def printed_on(day: datetime.date) -> str:
+        monkeypatch.setattr("programs.views.timezone.localdate", lambda: day)
+        with django_assert_max_num_queries(8):  # as cached above: the documents not read
+            cached = page(user_client, url)
+        caches["sheets"].clear()
+        assert without_tokens(page(user_client, url)) == without_tokens(cached)
+        return cached
+
+    monkeypatch.setattr("programs.views.timezone.localdate", lambda: datetime.date(2024, 1, 20))
+    page(user_client, url)
+    html = printed_on(datetime.date(2024, 1, 21))
+    caption = "협약은 공백이나 중복 없이 이어집니다."
+    assert f"현 협약(4차 협약) 2021.1.23~2024.1.22. {caption} 점선은 출력일(2024.1.21)." in (
+        text(html)
+    )
+    assert chart_data(html, f"p{program().years.get().pk}-timeline-chart-data")["today_text"] == (
+        "오늘 2024.1.21"
+    )
+    assert "출력 2024.1.22" in printed_on(datetime.date(2024, 1, 22))
+    # the contract ended on the 22nd: not from the cache, or it would still run
+    monkeypatch.setattr("programs.views.timezone.localdate", lambda: datetime.date(2024, 1, 23))
+    html = page(user_client, url)
+    assert f"마지막 협약(4차 협약) 2021.1.23~2024.1.22. {caption} 점선은 출력일(2024.1.23)." in (
+        text(html)
+    )
+    caches["sheets"].clear()
+    assert without_tokens(page(user_client, url)) == without_tokens(html)
 
 
 # ---------------------------------------------------------------- Excel
