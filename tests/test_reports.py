@@ -561,7 +561,7 @@ def test_department_workbook_summary_is_the_pages(user_client, department_of_two
     response = user_client.get(department_url(department_of_two, "xlsx"))
     assert "filename*=utf-8''%EA%B3%B5%EC%A0%95" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["요약", "통계목별 예산"]
+    assert book.sheetnames == ["요약", "통계목별 합계", "회계별 합계", "국비 합계", "통계목별 예산"]
     sheet = book["요약"]
     assert [cell.value for cell in sheet[1]][:5] == [
         "실·국",
@@ -591,6 +591,37 @@ def test_department_workbook_summary_is_the_pages(user_client, department_of_two
     categories = list(book["통계목별 예산"].iter_rows(min_row=2, values_only=True))
     assert categories[0][:4] == ("사회적경제 판로 지원", "공공운영비", 500000, 450000)
     assert len(categories) == 4
+
+
+def test_department_workbook_totals_are_the_pages(user_client, department_of_two):
+    """The summary page's totals by 통계목, by 회계 and of 국비, in the page's number formats;
+    증감률 in whole percent as the document prints it."""
+    html = page(user_client, department_url(department_of_two))
+    tables = Tables(html).tables
+    book = workbook(user_client, department_url(department_of_two, "xlsx"))
+    for name, table in (("통계목별 합계", "category-totals"), ("회계별 합계", "account-totals")):
+        rows = list(book[name].iter_rows(min_row=2))
+        assert [
+            [rows_cell.value if i == 0 else shown(rows_cell) for i, rows_cell in enumerate(cells)]
+            for cells in rows[:-1]
+        ] == tables[table][1:], name
+        assert [cell.number_format for cell in rows[0][1:6]] == [AMOUNT] * 4 + ["0;△0"]
+        total = [shown(cell) for cell in rows[-1][1:6]]
+        assert [rows[-1][0].value, *total] == ["계", "2", "3,496,971", "3,746,216", "249,245", "7"]
+    assert [cell.value for cell in book["통계목별 합계"][1]][-1] == "2024년 국비(B, 천원)"
+    national = [[cell.value for cell in row] for row in book["국비 합계"].iter_rows(min_row=2)]
+    prior, current = re.search(r"국비: 전년도 ([\d,]+)천원, 올해 ([\d,]+)천원", text(html)).groups()
+    assert [formatting.amount(figure) for figure in national[0][1:3]] == [prior, current]
+    assert national[1] == ["계(국비 포함)", 3496971, 3746216, 249245, 7]
+
+
+def test_group_workbook_prints_new_categories_as_the_document_does(user_client, department_of_two):
+    line = program("사회적경제 판로 지원").years.get().budget_lines.get()
+    line.category, line.prior = "연구개발비", 0  # a category only this program has, new
+    line.save()
+    book = workbook(user_client, department_url(department_of_two, "xlsx"))
+    rows = {row[0]: row for row in book["통계목별 합계"].iter_rows(min_row=2, values_only=True)}
+    assert rows[line.category][2:6] == (0, 450000, 450000, "순증")
 
 
 def test_bureau_workbook(user_client, stored_samples):
