@@ -308,6 +308,47 @@ def test_department_cover_reads_whole_on_its_a4_page(tab, live_server, tmp_path)
     assert overflow["height"] <= (A4[1] - 12 - 14) * mm
 
 
+def test_compare_page_prints_on_a4_whole(tab, live_server, tmp_path, sample_document):
+    later = copy.deepcopy(sample_document)
+    later["fiscal_year"] = 2025
+    later["purpose"] += (
+        " 및 사회적경제기업의 공공조달 참여 확대를 위한 판로 다각화와 전문 컨설팅 강화"
+    )
+    for row in later["budget_summary"]:
+        row["prior"], row["current"] = row["current"], row["current"] + 123_456
+    later["history"] = later["history"][:-2]
+    store_documents([later])
+    program = Program.objects.get(title=TITLE)
+    url = reverse("programs:compare", args=[program.pk]) + "?from=2024&to=2025"
+    pdf = print_pdf(tab, live_server, url, tmp_path / "compare.pdf")
+    pdf.shoot("compare")
+
+    assert pdf.page_size == pytest.approx(A4, abs=1)
+    assert 1 <= pdf.page_count <= 4
+    assert f"{TITLE}: 2024년과 2025년 사업설명서 비교" in pdf.flat
+    for screen_only in ("이전 문서", "이후 문서", "인쇄", "로그아웃", "사업 검색"):
+        assert screen_only not in pdf.flat
+    for number, text in enumerate(pdf.pages, 1):
+        assert re.search(rf"\b{number}\s*/\s*{pdf.page_count}\b", text), number
+    # every row whole on one page, and no cell's text runs past its column or the page
+    rows = tab.evaluate(
+        """() => [...document.querySelectorAll("table.compare tr")].map(
+          row => [...row.cells].map(cell => cell.innerText.trim()))"""
+    )
+    assert len(rows) > 10
+    for row in rows:
+        words = [word for cell in row for word in (cell.split()[:1] + cell.split()[-1:])]
+        assert pdf.pages_with(*words), f"cut across pages: {row}"
+    tab.emulate_media(media="print")
+    overflowing = tab.evaluate(
+        """() => [...document.querySelectorAll("table.compare td, table.compare th, main")]
+          .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+          .map(cell => cell.outerHTML.slice(0, 120))"""
+    )
+    assert overflowing == []
+    assert "및 사회적경제기업의 공공조달 참여 확대를 위한" in pdf.flat
+
+
 @pytest.mark.parametrize("name", ["overview", "program"])
 def test_every_page_prints_without_navigation(tab, live_server, tmp_path, name):
     program = Program.objects.get(title=TITLE)
