@@ -192,9 +192,9 @@ class ProgramReport:
             "contracts": [
                 {
                     "label": contract.label,
-                    "start": _ms(contract.start),
+                    "start": epoch_ms(contract.start),
                     # The end day is part of the term: the bar runs to its midnight.
-                    "end": _ms(contract.end + datetime.timedelta(days=1)),
+                    "end": epoch_ms(contract.end + datetime.timedelta(days=1)),
                     "text": f"{formatting.date(contract.start)}~{formatting.date(contract.end)}",
                     "gap": contract.gap_text,
                     "current": contract.is_current,
@@ -202,22 +202,22 @@ class ProgramReport:
                 for contract in timeline.contracts
             ],
             "events": [
-                {"x": _ms(event["day"]), "text": event["text"], "date": event["date_text"]}
+                {"x": epoch_ms(event["day"]), "text": event["text"], "date": event["date_text"]}
                 for event in timeline.events
             ],
             "events_label": "추진경위",
-            "today": _ms(timeline.today),
+            "today": epoch_ms(timeline.today),
             "today_text": f"오늘 {formatting.date(timeline.today)}",
             "current_end": (
                 {
-                    "x": _ms(current.end + datetime.timedelta(days=1)),
+                    "x": epoch_ms(current.end + datetime.timedelta(days=1)),
                     "text": f"{timeline.current_name} 종료 {formatting.date(current.end)}",
                 }
                 if current
                 else None
             ),
-            "min": _ms(min(first)) if first else None,
-            "max": _ms(max(last)) if last else None,
+            "min": epoch_ms(min(first)) if first else None,
+            "max": epoch_ms(max(last)) if last else None,
         }
 
     @property
@@ -238,7 +238,7 @@ class ProgramReport:
         return " ".join(parts)
 
 
-def _ms(day: datetime.date) -> int:
+def epoch_ms(day: datetime.date) -> int:
     """Milliseconds since the epoch at midnight UTC: the timeline's linear axis."""
     return (day - datetime.date(1970, 1, 1)).days * 86_400_000
 

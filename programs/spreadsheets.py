@@ -360,6 +360,7 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
             None,
         ),
     )
+    _group_totals(workbook, report)
     _sheet(
         workbook,
         "통계목별 예산",
@@ -385,3 +386,57 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
         ],
     )
     return _content(workbook)
+
+
+def _percent_change(prior: int | None, current: int | None) -> int | str | None:
+    """증감률 as the summary prints it: whole percent, or `순증` from nothing."""
+    if arithmetic.is_new(prior, current):
+        return arithmetic.NEW_FROM_ZERO
+    return arithmetic.percent_change(prior, current)
+
+
+def _group_totals(workbook: Workbook, report: GroupReport) -> None:
+    """The report's totals by 통계목, by 회계 and of 국비, as its summary page prints them."""
+    year = report.year
+    figures = [
+        Column(f"{year - 1}년 예산액(A, 천원)", AMOUNT, 18),
+        Column(f"{year}년 예산액(B, 천원)", AMOUNT, 18),
+        Column("증감(B−A, 천원)", AMOUNT, 16),
+        Column("증감률(%)", WHOLE_PERCENT, 10),
+    ]
+
+    def changes(row) -> tuple:
+        prior, current = row["prior"], row["current"]
+        return prior, current, arithmetic.change(prior, current), _percent_change(prior, current)
+
+    whole = {"prior": report.prior, "current": report.current}
+    _sheet(
+        workbook,
+        "통계목별 합계",
+        [
+            Column("통계목", width=20),
+            Column("사업 수", AMOUNT, 8),
+            *figures,
+            Column(f"{year}년 국비(B, 천원)", AMOUNT, 18),
+        ],
+        [
+            (row["category"], row["programs"], *changes(row), row["current_national"])
+            for row in report.categories
+        ],
+        total=("계", report.programs, *changes(whole), report.current_national),
+    )
+    _sheet(
+        workbook,
+        "회계별 합계",
+        [Column("회계", width=24), Column("사업 수", AMOUNT, 8), *figures],
+        [(row["account"], row["programs"], *changes(row)) for row in report.accounts],
+        total=("계", report.programs, *changes(whole)),
+    )
+    national = {"prior": report.prior_national, "current": report.current_national}
+    _sheet(
+        workbook,
+        "국비 합계",
+        [Column("구분", width=16), *figures],
+        [("국비", *changes(national))],
+        total=("계(국비 포함)", *changes(whole)),
+    )

@@ -28,10 +28,12 @@ def test_bench_reports_every_page_with_its_queries():
         "compare page",
         "department report",
         "department report, cold",
+        "department report +1 day",
         "admin changelist",
         "admin change page",
     ]
     assert all(row[0] == "200" for row in rows.values())
     cached, cold = rows["department report"], rows["department report, cold"]
     assert int(cached[3]) < int(cold[3])  # queries: the documents come from the cache
+    assert rows["department report +1 day"][3] == cached[3]  # ... on the next day too
     assert "parse+import:" in lines[-1]

@@ -81,3 +81,16 @@ def test_changed_words_are_marked(user_client, sample_document):
 def test_a_program_with_one_year_has_nothing_to_compare(user_client, stored_samples):
     program = Program.objects.first()
     assert user_client.get(reverse("programs:compare", args=[program.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(("programs", "years"), [(2, 2), (12, 5)])
+def test_the_compare_page_runs_a_constant_number_of_queries(
+    user_client, django_assert_num_queries, programs, years
+):
+    generate(programs=programs, years=years, seed=3)
+    program = Program.objects.filter(years__fiscal_year=2021 + years - 2).first()
+    url = reverse("programs:compare", args=[program.pk])
+    # session, user, the program, its years, and the two documents with their 11 sections
+    with django_assert_num_queries(16):
+        html = page(user_client, url)
+    assert f"{program.title}: {2021 + years - 2}년과 {2021 + years - 1}년 사업설명서 비교" in html

@@ -136,6 +136,8 @@ def print_pdf(tab, live_server, url: str, path: Path) -> Pdf:
     response = tab.goto(live_server.url + url, wait_until="load")
     assert response.status == 200, url
     assert tab.problems == []
+    # a bundle's contents are numbered once its layout is in (static/js/paged.js)
+    tab.wait_for_function("!document.querySelector('.report[data-paged]:not([data-paged=done])')")
     path.write_bytes(tab.pdf(format="A4", print_background=True))
     return Pdf(path)
 
@@ -202,8 +204,9 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
     pdf = print_pdf(tab, live_server, url, tmp_path / "department.pdf")
     pdf.shoot("department")
 
-    # page 1: the summary, with both programs and the totals
-    summary = " ".join(pdf.pages[0].split())
+    # page 1 the cover, page 2 the contents, page 3 the summary with both programs and totals
+    assert pdf.pages_with("목차") == [2]
+    summary = " ".join(pdf.pages[2].split())
     assert "사업별 예산 요약" in summary
     assert f"{SECOND} 2,996,971 3,296,216 299,245 10 89.0 (2022)" in summary
     assert "계 (2개 사업) 5,993,942 6,592,432 598,490 10" in summary
@@ -213,12 +216,21 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
         title: pdf.pages_with(f"2024년도 사업설명서 {title} 노동공정상생정책관")[0]
         for title in (SECOND, TITLE)
     }
-    assert 1 < starts[SECOND] < starts[TITLE] <= pdf.page_count
-    heads = [pdf.first_line(number).split("  ")[0] for number in range(2, pdf.page_count + 1)]
+    assert 3 < starts[SECOND] < starts[TITLE] <= pdf.page_count
+    heads = [pdf.first_line(number).split("  ")[0] for number in range(4, pdf.page_count + 1)]
     gap = starts[TITLE] - starts[SECOND]
     assert heads == [SECOND] * gap + [TITLE] * (pdf.page_count - starts[TITLE] + 1)
     end = assert_sections_in_order(pdf)
     assert_sections_in_order(pdf, end)
+
+    # the contents give each program the page its heading is printed on
+    contents = " ".join(pdf.pages[1].split())
+    assert re.search(r"사업별 예산 요약, 통계목별·회계별 합계 \.* ?3\b", contents)
+    for title, page in starts.items():
+        assert re.search(rf"{title} \.* ?{page}\b", contents), (title, page, contents)
+    # and every page its number
+    for number, text in enumerate(pdf.pages, 1):
+        assert re.search(rf"\b{number}\s*/\s*{pdf.page_count}\b", text), number
 
     # a table that runs over pages repeats its header row on each
     history_pages = pdf.pages_with("판로 지원 사업 추진 결과 보고")
@@ -229,6 +241,112 @@ def test_department_report_prints_each_program_from_a_new_page(tab, live_server,
     assert pdf.flat.count("1차 협약") == 2
     assert pdf.colour_count(CHART_COLOURS["contract"]) > 400
     assert_no_row_is_cut(tab, pdf)
+
+
+def test_bureau_contents_give_each_program_its_printed_page(
+    tab, live_server, tmp_path, sample_document
+):
+    # programs whose history tables run over pages by different lengths: a split table
+    # repeats its header row on paper, which takes 53 rows to a page more
+    titles = []
+    for rows in (20, 53, 57):
+        extra = copy.deepcopy(sample_document)
+        extra["title"] = f"판로 지원 {rows}"
+        extra["history"] = [
+            {
+                "date": f"20{10 + n // 12}-{n % 12 + 1:02d}-01",
+                "end_date": None,
+                "text": f"{n}차 "
+                + "협의체 구성과 공공기관 우선구매 설명회 개최 및 참여 기업 모집 공고 "
+                * (1 + n % 3),
+            }
+            for n in range(rows)
+        ]
+        store_documents([extra])
+        titles.append(extra["title"])
+    url = reverse("programs:bureau_report") + "?name=노동공정상생정책관&year=2024"
+    pdf = print_pdf(tab, live_server, url, tmp_path / "bureau.pdf")
+    pdf.shoot("bureau")
+
+    contents = " ".join(pdf.pages[1].split())
+    for title in [*titles, SECOND, TITLE]:
+        page = pdf.pages_with(f"2024년도 사업설명서 {title} 노동공정상생정책관")[0]
+        assert re.search(rf"{title} 공정경제담당관 \.* ?{page}\b", contents), (title, page)
+    assert pdf.page_count > 15
+
+
+def test_department_cover_reads_whole_on_its_a4_page(tab, live_server, tmp_path):
+    department = Department.objects.get(name="공정경제담당관")
+    url = reverse("programs:department_report", args=[department.pk]) + "?year=2024"
+    pdf = print_pdf(tab, live_server, url, tmp_path / "cover.pdf")
+
+    printed = formatting.date(timezone.localdate())
+    cover = " ".join(pdf.pages[0].split())
+    assert cover == (
+        f"2024년도 사업설명서 노동공정상생정책관 공정경제담당관 사업 수 2개 "
+        f"2024년 예산액 6,592,432천원 출력일 {printed} 1 / {pdf.page_count}"
+    )
+    # on paper nothing of the cover runs past its box, and the box fits the printed page
+    tab.emulate_media(media="print")
+    overflow = tab.evaluate(
+        """() => {
+          const cover = document.querySelector(".cover");
+          const box = cover.getBoundingClientRect();
+          const out = [...cover.querySelectorAll("*")].filter(element => {
+            const r = element.getBoundingClientRect();
+            return r.top < box.top || r.bottom > box.bottom || r.left < box.left
+              || r.right > box.right || element.scrollWidth > element.clientWidth + 1;
+          });
+          return {height: box.height, out: out.map(element => element.outerHTML)};
+        }"""
+    )
+    assert overflow["out"] == []
+    mm = tab.evaluate(
+        "() => { const d = document.createElement('div'); d.style.height = '100mm';"
+        " document.body.append(d); const h = d.offsetHeight; d.remove(); return h / 100; }"
+    )
+    assert overflow["height"] <= (A4[1] - 12 - 14) * mm
+
+
+def test_compare_page_prints_on_a4_whole(tab, live_server, tmp_path, sample_document):
+    later = copy.deepcopy(sample_document)
+    later["fiscal_year"] = 2025
+    later["purpose"] += (
+        " 및 사회적경제기업의 공공조달 참여 확대를 위한 판로 다각화와 전문 컨설팅 강화"
+    )
+    for row in later["budget_summary"]:
+        row["prior"], row["current"] = row["current"], row["current"] + 123_456
+    later["history"] = later["history"][:-2]
+    store_documents([later])
+    program = Program.objects.get(title=TITLE)
+    url = reverse("programs:compare", args=[program.pk]) + "?from=2024&to=2025"
+    pdf = print_pdf(tab, live_server, url, tmp_path / "compare.pdf")
+    pdf.shoot("compare")
+
+    assert pdf.page_size == pytest.approx(A4, abs=1)
+    assert 1 <= pdf.page_count <= 4
+    assert f"{TITLE}: 2024년과 2025년 사업설명서 비교" in pdf.flat
+    for screen_only in ("이전 문서", "이후 문서", "인쇄", "로그아웃", "사업 검색"):
+        assert screen_only not in pdf.flat
+    for number, text in enumerate(pdf.pages, 1):
+        assert re.search(rf"\b{number}\s*/\s*{pdf.page_count}\b", text), number
+    # every row whole on one page, and no cell's text runs past its column or the page
+    rows = tab.evaluate(
+        """() => [...document.querySelectorAll("table.compare tr")].map(
+          row => [...row.cells].map(cell => cell.innerText.trim()))"""
+    )
+    assert len(rows) > 10
+    for row in rows:
+        words = [word for cell in row for word in (cell.split()[:1] + cell.split()[-1:])]
+        assert pdf.pages_with(*words), f"cut across pages: {row}"
+    tab.emulate_media(media="print")
+    overflowing = tab.evaluate(
+        """() => [...document.querySelectorAll("table.compare td, table.compare th, main")]
+          .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+          .map(cell => cell.outerHTML.slice(0, 120))"""
+    )
+    assert overflowing == []
+    assert "및 사회적경제기업의 공공조달 참여 확대를 위한" in pdf.flat
 
 
 @pytest.mark.parametrize("name", ["overview", "program"])

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import openpyxl
 import pytest
+from django.core.cache import caches
 from django.db.models import Q
 from django.urls import reverse
 
@@ -288,7 +289,7 @@ def test_program_report_runs_a_constant_number_of_queries(
 def test_department_report_summary_and_totals(user_client, department_of_two):
     html = page(user_client, department_url(department_of_two))
     body = text(html)
-    assert "<h1>공정경제담당관</h1>" in html
+    assert "<h2>공정경제담당관</h2>" in html  # the cover holds the page's h1
     assert "노동공정상생정책관 · 공정경제담당관 · 사업 2개" in body
     summary = Tables(html).tables["summary-table"]
     assert summary[1:] == [
@@ -299,6 +300,31 @@ def test_department_report_summary_and_totals(user_client, department_of_two):
     # the same totals as the overview's department row
     overview = text(page(user_client, reverse("programs:overview") + "?year=2024"))
     assert "공정경제담당관 2 3,496,971 3,746,216 249,245 7" in overview
+
+
+def test_department_report_opens_with_a_cover_and_contents(user_client, department_of_two):
+    html = page(user_client, department_url(department_of_two))
+    cover = text(html.split('<section class="paper cover"', 1)[1].split("</section>", 1)[0])
+    assert " ".join(cover.split()[1:]) == (
+        "2024년도 사업설명서 노동공정상생정책관 공정경제담당관 사업 수 2개 "
+        "2024년 예산액 3,746,216천원 출력일 2026.11.27"
+    )
+    contents = html.split('<section class="paper contents"', 1)[1].split("</section>", 1)[0]
+    first = program("사회적경제 판로 지원").years.get()
+    second = program().years.get()
+    # every program in the summary's order, linked to its document, its page left to paged.js
+    assert re.findall(r'<a href="#(\w+)">([^<]+)</a>', contents) == [
+        ("summary", "사업별 예산 요약, 통계목별·회계별 합계"),
+        (f"p{first.pk}", "사회적경제 판로 지원"),
+        (f"p{second.pk}", "사회적경제지원센터 운영"),
+    ]
+    assert re.findall(r'data-page-of="(\w+)"', contents) == [
+        "summary",
+        f"p{first.pk}",
+        f"p{second.pk}",
+    ]
+    assert html.index('class="paper contents"') < html.index('id="summary"')
+    assert html.index('id="summary"') < html.index(f'id="p{first.pk}"')
 
 
 def test_department_report_bundles_each_program_in_order(user_client, department_of_two):
@@ -422,6 +448,43 @@ def test_department_report_documents_are_printed_today(user_client, department_o
     assert "출력일(2026.11.27)" not in html
 
 
+def test_department_report_keeps_its_documents_from_day_to_day(
+    user_client, department_of_two, monkeypatch, django_assert_max_num_queries
+):
+    """The print date is filled in outside the cached documents (issue 18): the next day reads
+    them from the cache and prints what a fresh rendering prints; on the day the current
+    contract has ended they are rendered anew."""
+    url = department_url(department_of_two)
+
+    def printed_on(day: datetime.date) -> str:
+        monkeypatch.setattr("programs.views.timezone.localdate", lambda: day)
+        with django_assert_max_num_queries(8):  # as cached above: the documents not read
+            cached = page(user_client, url)
+        caches["sheets"].clear()
+        assert without_tokens(page(user_client, url)) == without_tokens(cached)
+        return cached
+
+    monkeypatch.setattr("programs.views.timezone.localdate", lambda: datetime.date(2024, 1, 20))
+    page(user_client, url)
+    html = printed_on(datetime.date(2024, 1, 21))
+    caption = "협약은 공백이나 중복 없이 이어집니다."
+    assert f"현 협약(4차 협약) 2021.1.23~2024.1.22. {caption} 점선은 출력일(2024.1.21)." in (
+        text(html)
+    )
+    assert chart_data(html, f"p{program().years.get().pk}-timeline-chart-data")["today_text"] == (
+        "오늘 2024.1.21"
+    )
+    assert "출력 2024.1.22" in printed_on(datetime.date(2024, 1, 22))
+    # the contract ended on the 22nd: not from the cache, or it would still run
+    monkeypatch.setattr("programs.views.timezone.localdate", lambda: datetime.date(2024, 1, 23))
+    html = page(user_client, url)
+    assert f"마지막 협약(4차 협약) 2021.1.23~2024.1.22. {caption} 점선은 출력일(2024.1.23)." in (
+        text(html)
+    )
+    caches["sheets"].clear()
+    assert without_tokens(page(user_client, url)) == without_tokens(html)
+
+
 # ---------------------------------------------------------------- Excel
 
 
@@ -498,7 +561,7 @@ def test_department_workbook_summary_is_the_pages(user_client, department_of_two
     response = user_client.get(department_url(department_of_two, "xlsx"))
     assert "filename*=utf-8''%EA%B3%B5%EC%A0%95" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["요약", "통계목별 예산"]
+    assert book.sheetnames == ["요약", "통계목별 합계", "회계별 합계", "국비 합계", "통계목별 예산"]
     sheet = book["요약"]
     assert [cell.value for cell in sheet[1]][:5] == [
         "실·국",
@@ -528,6 +591,37 @@ def test_department_workbook_summary_is_the_pages(user_client, department_of_two
     categories = list(book["통계목별 예산"].iter_rows(min_row=2, values_only=True))
     assert categories[0][:4] == ("사회적경제 판로 지원", "공공운영비", 500000, 450000)
     assert len(categories) == 4
+
+
+def test_department_workbook_totals_are_the_pages(user_client, department_of_two):
+    """The summary page's totals by 통계목, by 회계 and of 국비, in the page's number formats;
+    증감률 in whole percent as the document prints it."""
+    html = page(user_client, department_url(department_of_two))
+    tables = Tables(html).tables
+    book = workbook(user_client, department_url(department_of_two, "xlsx"))
+    for name, table in (("통계목별 합계", "category-totals"), ("회계별 합계", "account-totals")):
+        rows = list(book[name].iter_rows(min_row=2))
+        assert [
+            [rows_cell.value if i == 0 else shown(rows_cell) for i, rows_cell in enumerate(cells)]
+            for cells in rows[:-1]
+        ] == tables[table][1:], name
+        assert [cell.number_format for cell in rows[0][1:6]] == [AMOUNT] * 4 + ["0;△0"]
+        total = [shown(cell) for cell in rows[-1][1:6]]
+        assert [rows[-1][0].value, *total] == ["계", "2", "3,496,971", "3,746,216", "249,245", "7"]
+    assert [cell.value for cell in book["통계목별 합계"][1]][-1] == "2024년 국비(B, 천원)"
+    national = [[cell.value for cell in row] for row in book["국비 합계"].iter_rows(min_row=2)]
+    prior, current = re.search(r"국비: 전년도 ([\d,]+)천원, 올해 ([\d,]+)천원", text(html)).groups()
+    assert [formatting.amount(figure) for figure in national[0][1:3]] == [prior, current]
+    assert national[1] == ["계(국비 포함)", 3496971, 3746216, 249245, 7]
+
+
+def test_group_workbook_prints_new_categories_as_the_document_does(user_client, department_of_two):
+    line = program("사회적경제 판로 지원").years.get().budget_lines.get()
+    line.category, line.prior = "연구개발비", 0  # a category only this program has, new
+    line.save()
+    book = workbook(user_client, department_url(department_of_two, "xlsx"))
+    rows = {row[0]: row for row in book["통계목별 합계"].iter_rows(min_row=2, values_only=True)}
+    assert rows[line.category][2:6] == (0, 450000, 450000, "순증")
 
 
 def test_bureau_workbook(user_client, stored_samples):

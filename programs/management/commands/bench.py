@@ -1,10 +1,12 @@
 """Benchmark every main page at a data size, against a minimal view, and the import."""
 
+import datetime
 import os
 import platform
 import sqlite3
 import time
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from programs.benchmarks import sample_texts, throughput, time_page
 from programs.demo import generate
@@ -28,6 +31,19 @@ def machine() -> str:
         f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {settings.DATABASES['default']['ENGINE']}"
     )
+
+
+class NextDay:
+    """A date a day later at each call: what `today` is for a request made each day."""
+
+    def __init__(self):
+        self.day = timezone.localdate()
+
+    def __call__(self) -> None:
+        self.day += datetime.timedelta(days=1)
+
+    def today(self) -> datetime.date:
+        return self.day
 
 
 class Command(BaseCommand):
@@ -75,11 +91,22 @@ class Command(BaseCommand):
             ("department report", f"/reports/department/{department.pk}/"),
             # as on a day's first request: no program document rendered yet
             ("department report, cold", f"/reports/department/{department.pk}/"),
+            # each request a day after the one before: a day's first request, its documents
+            # cached the day before (issue 18)
+            ("department report +1 day", f"/reports/department/{department.pk}/"),
             ("admin changelist", "/admin/programs/programyear/"),
             ("admin change page", f"/admin/programs/programyear/{year.pk}/change/"),
         ]
-        prepare = {"department report, cold": caches["sheets"].clear}
-        with override_settings(ROOT_URLCONF="programs.benchmarks"):
+        next_day = NextDay()
+        prepare = {
+            "department report, cold": caches["sheets"].clear,
+            "department report +1 day": next_day,
+        }
+        # The pages' today, a day later at each request of the next-day row alone.
+        with (
+            override_settings(ROOT_URLCONF="programs.benchmarks"),
+            mock.patch("programs.views.timezone.localdate", next_day.today),
+        ):
             results = [
                 time_page(client, name, url, repeat, prepare=prepare.get(name, bool))
                 for name, url in pages
