@@ -52,16 +52,25 @@ def _year_picker(
 CHART_ROWS = 12  # bars in a chart; the table beside it lists all
 
 
-def _compare_chart(rows: list[dict], label_key: str, year: int) -> dict:
-    """Prior vs current of the largest rows. The rest are left to the table beside it: one bar
-    summing them would dwarf the others and stretch the axis."""
+def _unit(request: HttpRequest) -> str:
+    """`?unit=` (천원, 백만원 or 억원), the overview's amounts; 404 for another."""
+    unit = request.GET.get("unit") or arithmetic.DEFAULT_UNIT
+    if unit not in arithmetic.UNITS:
+        raise Http404("단위가 올바르지 않습니다.")
+    return unit
+
+
+def _compare_chart(rows: list[dict], label_key: str, year: int, unit: str) -> dict:
+    """Prior vs current of the largest rows, in `unit`. The rest are left to the table beside
+    it: one bar summing them would dwarf the others and stretch the axis."""
     shown = rows[:CHART_ROWS]
     return {
         "labels": [row[label_key] for row in shown],
-        "prior": [row["prior"] for row in shown],
-        "current": [row["current"] for row in shown],
+        "prior": [arithmetic.in_unit(row["prior"], unit) for row in shown],
+        "current": [arithmetic.in_unit(row["current"], unit) for row in shown],
         "prior_label": f"{year - 1}년 예산액(A)",
         "current_label": f"{year}년 예산액(B)",
+        "unit": unit,
     }
 
 
@@ -74,36 +83,96 @@ def _largest(chart: dict, count: int, what: str, counter: str) -> str:
     shown = f"그래프는 큰 {len(chart['labels'])}{counter}, " if count > len(chart["labels"]) else ""
     return (
         f"{what} {count}{counter} 중 예산액이 가장 큰 곳은 {label}"
-        f"({formatting.amount(current)}천원)입니다. {shown}값은 모두 옆 표에 있습니다."
+        f"({formatting.amount(current)}{chart['unit']})입니다. {shown}값은 모두 옆 표에 있습니다."
     )
 
 
-def overview(request: HttpRequest) -> HttpResponse:
-    """One fiscal year at a glance: totals, where the money goes, what changed, what is due."""
-    counts = ProgramYear.objects.year_counts()
-    years = list(counts)
-    year = _chosen_year(request, years, default_year(counts))
-    context = {
-        "year": year,
-        "year_picker": _year_picker(reverse("programs:overview"), years, year, counts),
-        "breadcrumbs": [("연도 개요", None)],
+def _recent_chart(recent: list[dict], unit: str) -> dict:
+    """The last five years' budget totals, in `unit`."""
+    return {
+        "labels": [f"{row['fiscal_year']}년" for row in recent],
+        "current": [arithmetic.in_unit(row["current"], unit) for row in recent],
+        "current_label": "예산액 합계",
+        "unit": unit,
     }
+
+
+def _recent_caption(chart: dict) -> str:
+    """The five years' chart in one sentence: each year's total."""
+    if not chart["labels"]:
+        return "최근 5년 예산이 없습니다."
+    totals = ", ".join(
+        f"{label} {formatting.amount(value)}"
+        for label, value in zip(chart["labels"], chart["current"], strict=True)
+    )
+    return f"연도별 예산액 합계({chart['unit']}): {totals}. 값은 모두 아래 표에 있습니다."
+
+
+def _unit_links(request: HttpRequest, unit: str) -> list[tuple[str, str, bool]]:
+    """(unit, URL, chosen) for the overview's unit switch; the year stays."""
+    params = request.GET.copy()
+    links = []
+    for option in arithmetic.UNITS:
+        params["unit"] = option
+        links.append((option, f"?{params.urlencode()}", option == unit))
+    return links
+
+
+def _overview(request: HttpRequest) -> tuple[dict | None, int | None, str, dict[int, int]]:
+    """The overview's data, year, unit and documents per year (`for_overview`)."""
+    counts = ProgramYear.objects.year_counts()
+    year = _chosen_year(request, list(counts), default_year(counts))
+    unit = _unit(request)
+    data = None
     if year is not None:
         data = ProgramYear.objects.for_overview(year, timezone.localdate())
-        bureaus = _compare_chart(data["bureaus"], "program__department__bureau", year)
-        categories = _compare_chart(data["categories"], "category", year)
+    return data, year, unit, counts
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """One fiscal year at a glance: totals, where the money goes, what changed, what is due;
+    every amount in the chosen unit (`?unit=`)."""
+    data, year, unit, counts = _overview(request)
+    picker = _year_picker(reverse("programs:overview"), list(counts), year, counts)
+    if unit != arithmetic.DEFAULT_UNIT:
+        picker["hidden"] = [("unit", unit)]
+    context = {
+        "year": year,
+        "unit": unit,
+        "unit_query": "" if unit == arithmetic.DEFAULT_UNIT else f"&unit={unit}",
+        "unit_links": _unit_links(request, unit),
+        "year_picker": picker,
+        "breadcrumbs": [("연도 개요", None)],
+    }
+    if data is not None:
+        bureaus = _compare_chart(data["bureaus"], "program__department__bureau", year, unit)
+        categories = _compare_chart(data["categories"], "category", year, unit)
+        recent = _recent_chart(data["recent"], unit)
+        query = urlencode({"year": year, "unit": unit})
         context |= {
             "data": data,
+            "xlsx_url": f"{reverse('programs:overview_xlsx')}?{query}",
             # New and discontinued mean something only against a year that has documents.
             "has_prior_year": year - 1 in counts,
+            "recent_chart": recent,
+            "recent_label": f"최근 5년 연도별 예산액 합계 세로 막대그래프({unit})",
+            "recent_caption": _recent_caption(recent),
             "bureau_chart": bureaus,
-            "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
+            "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
             "bureau_caption": _largest(bureaus, len(data["bureaus"]), "실·국", "곳"),
             "category_chart": categories,
-            "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
+            "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
             "category_caption": _largest(categories, len(data["categories"]), "통계목", "개"),
         }
     return render(request, "programs/overview.html", context)
+
+
+def overview_xlsx(request: HttpRequest) -> HttpResponse:
+    """The overview of the chosen year as a workbook, in the chosen unit."""
+    data, year, unit, _counts = _overview(request)
+    if data is None:
+        raise Http404("사업설명서가 없습니다.")
+    return _xlsx(spreadsheets.overview_workbook(data, unit), f"연도 개요 {year} ({unit}).xlsx")
 
 
 MAX_PER_PAGE = 500  # rows of one list page (or of a download's page); more is clamped
