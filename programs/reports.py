@@ -359,12 +359,6 @@ class GroupReport:
         return arithmetic.change(self.prior, self.current)
 
 
-def group_years(scope: Q) -> list[int]:
-    """The fiscal years with a document of a program in `scope`, newest first (1 query)."""
-    years = ProgramYear.objects.filter(scope).values_list("fiscal_year", flat=True)
-    return list(years.distinct().order_by("-fiscal_year"))
-
-
 def group_report(
     bureau: str, department: str | None, scope: Q, year: int, today: datetime.date
 ) -> GroupReport:

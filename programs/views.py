@@ -40,13 +40,31 @@ def _listed_year(value: str | int, years: list[int]) -> int:
     return year
 
 
-def _year_picker(
-    action: str, years: list[int], selected: int | None, counts: dict[int, int] | None = None
-) -> dict:
-    """The header's year choice; with the `counts` of documents per year, a note when the
-    selected year is partly entered ("2026년 문서 1/301건")."""
-    partial = partly_entered(counts, selected) if counts and selected else None
-    return {"action": action, "years": years, "selected": selected, "partial": partial}
+def _year_picker(action: str, years: list[int], selected: int | None) -> dict:
+    """The header's year choice."""
+    return {"action": action, "years": years, "selected": selected}
+
+
+def _partial_year(counts: dict[int, int], year: int | None) -> dict | None:
+    """What every page showing `year` notes when that year is partly entered ("2026년 문서
+    1/301건", `partly_entered`); `counts` are the documents per year (`year_counts`). The
+    base template shows it."""
+    found = partly_entered(counts, year) if year is not None else None
+    if found is None:
+        return None
+    return {"year": year, "documents": found[0], "previous": found[1]}
+
+
+def _years_in(scope: Q) -> tuple[list[int], dict[int, int]]:
+    """The fiscal years with a document in `scope`, newest first, and every year's documents
+    (as `year_counts`, for `_partial_year`): one query."""
+    rows = (
+        ProgramYear.objects.order_by("-fiscal_year")
+        .values("fiscal_year")
+        .annotate(documents=Count("pk"), in_scope=Count("pk", filter=scope))
+    )
+    years = [row["fiscal_year"] for row in rows if row["in_scope"]]
+    return years, {row["fiscal_year"]: row["documents"] for row in rows}
 
 
 CHART_ROWS = 12  # bars in a chart; the table beside it lists all
@@ -133,7 +151,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """One fiscal year at a glance: totals, where the money goes, what changed, what is due;
     every amount in the chosen unit (`?unit=`)."""
     data, year, unit, counts = _overview(request)
-    picker = _year_picker(reverse("programs:overview"), list(counts), year, counts)
+    picker = _year_picker(reverse("programs:overview"), list(counts), year)
     if unit != arithmetic.DEFAULT_UNIT:
         picker["hidden"] = [("unit", unit)]
     context = {
@@ -142,6 +160,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "unit_query": "" if unit == arithmetic.DEFAULT_UNIT else f"&unit={unit}",
         "unit_links": _unit_links(request, unit),
         "year_picker": picker,
+        "partial_year": _partial_year(counts, year),
         "breadcrumbs": [("연도 개요", None)],
     }
     if data is not None:
@@ -280,9 +299,8 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
             "year": selected,
             "words": words,
             "years_found": self._years_found(words) if words and selected else [],
-            "year_picker": _year_picker(
-                reverse("programs:list"), self.years, selected, self.counts
-            ),
+            "year_picker": _year_picker(reverse("programs:list"), self.years, selected),
+            "partial_year": _partial_year(self.counts, selected),
             "breadcrumbs": [
                 ("연도 개요", reverse("programs:overview")),
                 ("사업 목록", None),
@@ -339,9 +357,12 @@ class ContractListView(ExportMixin, SingleTableMixin, FilterView):
             params[self.export_trigger_param] = export_format
             label = "달력(ICS)" if export_format == self.ICS else export_format.upper()
             downloads.append((label, f"?{params.urlencode()}"))
+        counts = ProgramYear.objects.year_counts()
         return context | {
             "downloads": downloads,
             "today": self.today,
+            # The register reads every year: its newest may be still coming in.
+            "partial_year": _partial_year(counts, next(iter(counts), None)),
             "breadcrumbs": [
                 ("연도 개요", reverse("programs:overview")),
                 ("위탁 협약", None),
@@ -355,7 +376,7 @@ contract_list = ContractListView.as_view()
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One program: the chosen year's document in section order, as the printed report lays
     it out (the same section templates), with its years side by side and its findings."""
-    report, years = _program_report(request, pk)
+    report, years, counts = _program_report(request, pk)
     program, selected = report.program, report.year
     found = spans.findings(selected.check_errors, report.document, report.documents)
     list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
@@ -373,6 +394,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "year_picker": _year_picker(
                 reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
             ),
+            "partial_year": _partial_year(counts, selected.fiscal_year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={selected.fiscal_year}"),
                 ("사업 목록", list_url),
@@ -391,11 +413,7 @@ def program_compare(request: HttpRequest, pk: int) -> HttpResponse:
     year and the one before it), section by section. Queries: the program, its years, and the
     two documents' sections."""
     program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
-    years = list(
-        ProgramYear.objects.filter(program=program)
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-    )
+    years, counts = _years_in(Q(program=program))
     if len(years) < 2:
         raise Http404("비교할 다른 연도의 사업설명서가 없습니다.")
     to_year = _year_param(request, "to", years, years[0])
@@ -417,6 +435,7 @@ def program_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "from_year": from_year,
             "to_year": to_year,
             "sections": compare.compare(documents[from_year], documents[to_year]),
+            "partial_year": _partial_year(counts, to_year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={to_year}"),
                 (f"{program.title} ({to_year})", detail_url),
@@ -437,23 +456,26 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _program_report(request: HttpRequest, pk: int) -> tuple[reports.ProgramReport, list[int]]:
-    """The chosen year's report and the years there are. Queries: the program, its years and
-    their 11 sections."""
-    program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
-    program_years = reports.documents_of(Q(program=program))
+def _program_report(
+    request: HttpRequest, pk: int
+) -> tuple[reports.ProgramReport, list[int], dict[int, int]]:
+    """The chosen year's report, the years there are and every year's documents (for
+    `_partial_year`). Queries: the program's years (with the program) and their 11 sections,
+    the documents per year."""
+    program_years = reports.documents_of(Q(program_id=pk))
     if not program_years:
         raise Http404("이 사업의 사업설명서가 없습니다.")
     years = reports.years_of(program_years)
     year = _chosen_year(request, years)
     selected = next(py for py in program_years if py.fiscal_year == year)
     others = [export_document(py) for py in program_years if py is not selected]
-    return reports.program_report(selected, others, timezone.localdate()), years
+    report = reports.program_report(selected, others, timezone.localdate())
+    return report, years, ProgramYear.objects.year_counts()
 
 
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description on A4, section by section as the document numbers them."""
-    report, years = _program_report(request, pk)
+    report, years, counts = _program_report(request, pk)
     program, year = report.program, report.fiscal_year
     detail_url = f"{reverse('programs:detail', args=[pk])}?year={year}"
     department = reverse("programs:department_report", args=[program.department_id])
@@ -468,6 +490,7 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
                 (f"{program.department.name} 보고서", f"{department}?year={year}"),
             ],
             "year_picker": _year_picker(reverse("programs:report", args=[pk]), years, year),
+            "partial_year": _partial_year(counts, year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={year}"),
                 (f"{program.title} ({year})", detail_url),
@@ -479,35 +502,36 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def program_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description as a workbook, one sheet per section."""
-    report, _years = _program_report(request, pk)
+    report, _years, _counts = _program_report(request, pk)
     content = spreadsheets.program_workbook(report)
     return _xlsx(content, f"{report.program.title} {report.fiscal_year}.xlsx")
 
 
 def _group_report(
     request: HttpRequest, bureau: str, department: str | None, scope: Q
-) -> tuple[reports.GroupReport, list[int]]:
-    """The chosen year's summary and the years there are. Queries: the years, the summary
-    rows and the totals."""
-    years = reports.group_years(scope)
+) -> tuple[reports.GroupReport, list[int], dict[int, int]]:
+    """The chosen year's summary, the years there are and every year's documents (for
+    `_partial_year`). Queries: the years, the summary rows and the totals."""
+    years, counts = _years_in(scope)
     if not years:
         raise Http404("사업설명서가 없습니다.")
     year = _chosen_year(request, years)
-    return reports.group_report(bureau, department, scope, year, timezone.localdate()), years
+    report = reports.group_report(bureau, department, scope, year, timezone.localdate())
+    return report, years, counts
 
 
 def _render_group(
     request: HttpRequest,
     scope: Q,
     report: reports.GroupReport,
-    years: list[int],
+    years: tuple[list[int], dict[int, int]],
     urls: tuple[str, str],
     params: dict[str, str],
 ) -> HttpResponse:
-    """The bundle page: the summary, then each program's document (`sheets`, cached); `urls`
-    are the report's and its workbook's, `params` what names the group in their query (besides
-    the year)."""
-    report_url, xlsx_url = urls
+    """The bundle page: the summary, then each program's document (`sheets`, cached); `years`
+    are those there are and every year's documents (`_years_in`), `urls` the report's and its
+    workbook's, `params` what names the group in their query (besides the year)."""
+    (years, counts), (report_url, xlsx_url) = years, urls
     query = urlencode(params | {"year": report.year})
     overview = f"{reverse('programs:overview')}?year={report.year}"
     links = [("연도 개요로", overview)]
@@ -524,6 +548,7 @@ def _render_group(
             "links": links,
             "year_picker": _year_picker(report_url, years, report.year)
             | {"hidden": list(params.items())},
+            "partial_year": _partial_year(counts, report.year),
             "breadcrumbs": [
                 ("연도 개요", overview),
                 (f"{report.title} 보고서 ({report.year})", None),
@@ -541,18 +566,18 @@ def department_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Every program of a department in a year: the summary, then each document."""
     department = get_object_or_404(Department, pk=pk)
     scope = Q(program__department=department)
-    report, years = _group_report(request, department.bureau, department.name, scope)
+    report, years, counts = _group_report(request, department.bureau, department.name, scope)
     urls = (
         reverse("programs:department_report", args=[pk]),
         reverse("programs:department_xlsx", args=[pk]),
     )
-    return _render_group(request, scope, report, years, urls, {})
+    return _render_group(request, scope, report, (years, counts), urls, {})
 
 
 def department_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=pk)
     scope = Q(program__department=department)
-    report, _years = _group_report(request, department.bureau, department.name, scope)
+    report, _years, _counts = _group_report(request, department.bureau, department.name, scope)
     return _group_xlsx(report, f"{department.name} {report.year}.xlsx")
 
 
@@ -567,12 +592,14 @@ def bureau_report(request: HttpRequest) -> HttpResponse:
     """Every program of a bureau (실·국) in a year: the summary, then each document."""
     name = _bureau(request)
     scope = Q(program__department__bureau=name)
-    report, years = _group_report(request, name, None, scope)
+    report, years, counts = _group_report(request, name, None, scope)
     urls = (reverse("programs:bureau_report"), reverse("programs:bureau_xlsx"))
-    return _render_group(request, scope, report, years, urls, {"name": name})
+    return _render_group(request, scope, report, (years, counts), urls, {"name": name})
 
 
 def bureau_xlsx(request: HttpRequest) -> HttpResponse:
     name = _bureau(request)
-    report, _years = _group_report(request, name, None, Q(program__department__bureau=name))
+    report, _years, _counts = _group_report(
+        request, name, None, Q(program__department__bureau=name)
+    )
     return _group_xlsx(report, f"{name} {report.year}.xlsx")

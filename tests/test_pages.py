@@ -802,3 +802,36 @@ def test_the_category_years_read_only_stated_years():
     assert trend.years == [2025] and trend.rows == [("사무관리비", [45000])]
     assert trend.totals == [45000]
     assert category_trend([{"fiscal_year": 2025}]).years == []
+
+
+@pytest.fixture
+def one_early_document(make_program_years):
+    """Four programs in 2024; so far one of them in 2025."""
+    make_program_years(4)
+    first = ProgramYear.objects.get(program__title="합성 사업 000")
+    store_documents([{**export_document(first), "fiscal_year": 2025}])
+    return first.program
+
+
+def test_every_page_showing_a_partly_entered_year_says_so(user_client, one_early_document):
+    program = one_early_document
+    department = program.department
+    note = "2025년 문서 1/4건: 아직 입력 중인 연도입니다"
+    for url in [
+        reverse("programs:overview") + "?year=2025",
+        reverse("programs:list") + "?year=2025",
+        reverse("programs:detail", args=[program.pk]),
+        reverse("programs:report", args=[program.pk]),
+        reverse("programs:compare", args=[program.pk]),
+        reverse("programs:department_report", args=[department.pk]) + "?year=2025",
+        f"{reverse('programs:bureau_report')}?name={department.bureau}&year=2025",
+        reverse("programs:contracts"),
+    ]:
+        assert text(page(user_client, url)).count(note) == 1, url
+    for url in [
+        reverse("programs:detail", args=[program.pk]) + "?year=2024",
+        reverse("programs:report", args=[program.pk]) + "?year=2024",
+        reverse("programs:compare", args=[program.pk]) + "?from=2024&to=2024",
+        reverse("programs:department_report", args=[department.pk]) + "?year=2024",
+    ]:
+        assert "아직 입력 중인 연도" not in page(user_client, url), url
