@@ -108,6 +108,7 @@ PAGES = {
     "contracts": lambda: reverse("programs:contracts"),
     "contracts-ending": lambda: reverse("programs:contracts") + "?ending=12&link=gap",
     "compare": compare_url,
+    "program-of-years": lambda: compare_url().split("compare/")[0],
 }
 
 
@@ -138,13 +139,15 @@ INK = """canvas => {
 @pytest.mark.parametrize(
     ("url", "charts"),
     [
-        # issue 15: the budget by 통계목 across the years (1 more) and the five years' totals
-        (lambda: detail("사회적경제지원센터 운영"), 4),
-        (lambda: detail("도시농업 활성화 지원"), 4),
+        (lambda: detail("사회적경제지원센터 운영"), 3),
+        (lambda: detail("도시농업 활성화 지원"), 3),
+        # issue 15: the budget by 통계목 across three years (1 more)
+        (lambda: compare_url().split("compare/")[0], 4),
+        # issue 15: the five years' totals (1 more)
         (lambda: reverse("programs:overview") + "?year=2024", 3),
         (lambda: reverse("programs:overview") + "?year=2024&unit=백만원", 3),
     ],
-    ids=["program-000", "program-001", "overview", "overview-in-units"],
+    ids=["program-000", "program-001", "program-of-years", "overview", "overview-in-units"],
 )
 def test_every_chart_is_drawn(tab, live_server, url, charts):
     visit(tab, live_server, url())
@@ -179,6 +182,7 @@ def test_the_overviews_charts_name_the_chosen_unit(tab, live_server):
 
 
 def test_the_program_pages_category_years_chart_stacks_every_category(tab, live_server):
+    compare_url()  # a 2025 document: the program's budgets now span 2023 to 2025
     visit(tab, live_server, detail("사회적경제지원센터 운영"))
     stacked = tab.evaluate(
         """() => {
@@ -187,7 +191,7 @@ def test_the_program_pages_category_years_chart_stacks_every_category(tab, live_
         }"""
     )
     rows = tab.locator("table.doc-category-years tbody tr").count()
-    assert stacked[0] == ["2023년", "2024년"]
+    assert stacked[0] == ["2023년", "2024년", "2025년"]
     assert stacked[1] == rows - 1  # every category, not the 계 row
     assert stacked[2] is True
     assert tab.watch.problems == []

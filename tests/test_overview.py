@@ -136,3 +136,19 @@ def test_the_overview_workbook_in_thousands_matches_the_page(user_client, stored
     categories = {row[0].value: row[3].value for row in book["통계목별"].iter_rows(min_row=2)}
     assert categories["시설비"] == 65000
     assert user_client.get(f"{reverse('programs:overview_xlsx')}?unit=원").status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_overview_in_a_unit_and_its_workbook_run_a_constant_number_of_queries(
+    user_client, make_program_years, django_assert_max_num_queries, count
+):
+    make_program_years(count)
+    # as the overview in 천원 (tests/test_pages.py): the unit costs no query
+    with django_assert_max_num_queries(18):
+        body = text(page(user_client, overview("unit=억원")))
+    assert f"사업 수 {count} " in body
+    # the workbook: session, user, years and the overview's own queries
+    with django_assert_max_num_queries(18):
+        response = user_client.get(f"{reverse('programs:overview_xlsx')}?unit=억원")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book["합계"]["B2"].value == count
