@@ -157,7 +157,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "year": year,
         "unit": unit,
-        "unit_query": "" if unit == arithmetic.DEFAULT_UNIT else f"&unit={unit}",
+        # what the year links add to keep the unit
+        "unit_query": "" if unit == arithmetic.DEFAULT_UNIT else f"&{urlencode({'unit': unit})}",
         "unit_links": _unit_links(request, unit),
         "year_picker": picker,
         "partial_year": _partial_year(counts, year),

@@ -73,7 +73,7 @@ def test_the_default_unit_is_thousands_and_an_unknown_one_is_not_found(user_clie
 def test_the_unit_is_kept_by_the_year_picker_and_the_year_links(user_client, stored_samples):
     html = page(user_client, overview("year=2025&unit=억원"))
     assert '<input type="hidden" name="unit" value="억원">' in html
-    assert '<a href="?year=2024&amp;unit=억원">2024</a>' in html
+    assert '<a href="?year=2024&amp;unit=%EC%96%B5%EC%9B%90">2024</a>' in html
     assert '<a href="?year=2025&amp;unit=%EB%B0%B1%EB%A7%8C%EC%9B%90">백만원</a>' in html
     assert '<span aria-current="true">억원</span>' in html
     xlsx = reverse("programs:overview_xlsx") + "?year=2025&amp;unit=%EC%96%B5%EC%9B%90"
