@@ -392,7 +392,8 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
 
 def overview_workbook(data: dict, unit: str) -> bytes:
     """The year overview (`ProgramYear.objects.for_overview`) with every amount in `unit`:
-    its totals, the last five years, and the year by 회계, 재원, 실·국, 부서 and 통계목."""
+    its totals, the last five years, the year by 회계, 재원, 실·국, 부서 and 통계목, the
+    largest changes and the lowest execution rates."""
     year = data["year"]
 
     def money(value: int | None) -> int | None:
@@ -476,5 +477,53 @@ def overview_workbook(data: dict, unit: str) -> bytes:
         "통계목별",
         [Column("통계목", width=24), *budget_columns()],
         [(row["category"], *budget_figures(row)) for row in data["categories"]],
+    )
+    changes = [("증가", row) for row in data["increases"]]
+    changes += [("감소", row) for row in data["decreases"]]
+    _sheet(
+        workbook,
+        "증감이 큰 사업",
+        [
+            Column("구분", width=8),
+            Column("사업명", width=36),
+            Column("부서", width=18),
+            Column(f"{year}년 예산액(B, {unit})", AMOUNT, 18),
+            Column(f"증감(B−A, {unit})", AMOUNT, 16),
+            Column("증감률(%)", WHOLE_PERCENT, 10),
+        ],
+        [
+            (
+                kind,
+                row.program.title,
+                row.program.department.name,
+                money(row.current),
+                money(row.change),
+                arithmetic.percent_change(row.prior, row.current),
+            )
+            for kind, row in changes
+        ],
+    )
+    _sheet(
+        workbook,
+        "집행률이 낮은 사업",
+        [
+            Column("결산연도", YEAR, 10),
+            Column("사업명", width=36),
+            Column("부서", width=18),
+            Column(f"예산현액({unit})", AMOUNT, 16),
+            Column(f"집행액({unit})", AMOUNT, 16),
+            Column("집행률(%)", PERCENT, 10),
+        ],
+        [
+            (
+                settlement.year,
+                settlement.program_year.program.title,
+                settlement.program_year.program.department.name,
+                money(settlement.available_or_derived),
+                money(settlement.executed),
+                settlement.execution_rate,
+            )
+            for settlement in data["lowest_rates"]
+        ],
     )
     return _content(workbook)

@@ -110,6 +110,8 @@ def test_the_overview_workbook_has_the_pages_figures_in_its_unit(user_client, st
         "실·국별",
         "부서별",
         "통계목별",
+        "증감이 큰 사업",
+        "집행률이 낮은 사업",
     ]
     totals = [[cell.value for cell in row] for row in book["합계"].iter_rows()]
     assert totals[0] == [
@@ -128,6 +130,14 @@ def test_the_overview_workbook_has_the_pages_figures_in_its_unit(user_client, st
     assert bureaus.column_dimensions["A"].width == 24
     assert book["최근 5년"]["C1"].value == "예산액(백만원)"
     assert book["재원별"]["B1"].value == "2024년 금액(백만원)"
+    changes = [[cell.value for cell in row] for row in book["증감이 큰 사업"].iter_rows()]
+    assert changes[1] == ["증가", "사회적경제지원센터 운영", "공정경제담당관", 3296, 299, 10]
+    rates = [
+        [cell.value for cell in row] for row in book["집행률이 낮은 사업"].iter_rows(min_row=2)
+    ]
+    # 2022: 4,291,758 of 4,822,583 천원, as the page shows it
+    assert rates[0][0] == 2022 and rates[0][3:] == [4823, 4292, 89.0]
+    assert book["집행률이 낮은 사업"]["F2"].number_format == spreadsheets.PERCENT
 
 
 def test_the_overview_workbook_in_thousands_matches_the_page(user_client, stored_samples):
