@@ -104,6 +104,19 @@ def thousands(won: int) -> int:
     return -(-won // 1000)
 
 
+# The units a page may show 천원 amounts in, with how many 천원 each is.
+UNITS = {"천원": 1, "백만원": 1_000, "억원": 100_000}
+DEFAULT_UNIT = "천원"
+
+
+def in_unit(thousands: int | None, unit: str) -> int | None:
+    """천원 in `unit` (`UNITS`), whole, half away from zero: 1,500천원 is 2백만원."""
+    if thousands is None:
+        return None
+    exact = Decimal(thousands) / UNITS[unit]
+    return int(exact.quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def whole_won(amount: Fraction) -> int:
     """A formula's product (`1,237원 × 2.5개월`) in whole 원: below 1원 is cut off (절사)."""
     return int(amount)

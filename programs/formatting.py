@@ -14,6 +14,11 @@ def amount(value: int | Decimal | None) -> str:
     return f"{sign}{abs(value):,}"
 
 
+def amount_in(value: int | None, unit: str) -> str:
+    """천원 shown in `unit` (`arithmetic.UNITS`), as `amount` prints it: `△1,235` 백만원."""
+    return amount(arithmetic.in_unit(value, unit))
+
+
 def percent(value: int | Decimal | None) -> str:
     """A percentage with one decimal, `△` for negatives."""
     if value is None:

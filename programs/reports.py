@@ -158,6 +158,37 @@ class ProgramReport:
         return f"통계목별 {year - 1}년 예산액(A)과 {year}년 예산액(B), 천원."
 
     @property
+    def category_years(self) -> spans.CategoryTrend:
+        return spans.category_trend(self.documents)
+
+    @property
+    def category_years_chart(self) -> dict:
+        trend = self.category_years
+        return {
+            "labels": [f"{year}년" for year in trend.years],
+            "series": [{"label": category, "values": values} for category, values in trend.rows],
+        }
+
+    @property
+    def category_years_caption(self) -> str:
+        trend = self.category_years
+        if not trend.years:
+            return ""
+        first, last = trend.years[0], trend.years[-1]
+        parts = [
+            f"{first}~{last}년 통계목 {len(trend.rows)}개의 예산액(쌓은 막대, 천원),"
+            " 모든 연도 문서 기준(같은 연도는 나중 문서)."
+        ]
+        totals = [
+            f"{year}년 {formatting.amount(total)}"
+            for year, total in zip(trend.years, trend.totals, strict=True)
+            if total is not None
+        ]
+        if totals:
+            parts.append(f"합계: {', '.join(totals)}.")
+        return " ".join(parts)
+
+    @property
     def trend_chart(self) -> dict:
         return {
             "labels": [str(row.year) for row in self.trend],
@@ -326,12 +357,6 @@ class GroupReport:
     @property
     def change(self) -> int | None:
         return arithmetic.change(self.prior, self.current)
-
-
-def group_years(scope: Q) -> list[int]:
-    """The fiscal years with a document of a program in `scope`, newest first (1 query)."""
-    years = ProgramYear.objects.filter(scope).values_list("fiscal_year", flat=True)
-    return list(years.distinct().order_by("-fiscal_year"))
 
 
 def group_report(

@@ -1,5 +1,5 @@
-"""The figures that span a program's documents: its budget trend, its contract timeline, its
-outcome series and its findings.
+"""The figures that span a program's documents: its budget trend, its budget by 통계목, its
+contract timeline, its outcome series and its findings.
 
 They read the documents' JSON form (`documents.export_document`), oldest first, so that where
 two documents give the same year the later document wins. The program page and the printed
@@ -63,6 +63,48 @@ def budget_trend(documents: Sequence[dict]) -> list[TrendRow]:
             row.executed = settlement.get("executed")
             row.settlement_source = year
     return [rows[year] for year in sorted(rows)]
+
+
+@dataclass
+class CategoryTrend:
+    """The budget of each 통계목 in each year, as `budget_trend` reads the documents."""
+
+    years: list[int]
+    rows: list[tuple[str, list[int | None]]]  # (category, its amount in each year)
+
+    @property
+    def totals(self) -> list[int | None]:
+        """Each year's sum of the stated amounts (blank where no category states one)."""
+        return [
+            arithmetic.total_of_stated(amounts[index] for _category, amounts in self.rows)
+            for index in range(len(self.years))
+        ]
+
+
+def category_trend(documents: Sequence[dict]) -> CategoryTrend:
+    """Budget per 통계목 per year across all the program's documents.
+
+    A document of year Y gives year Y's amounts (B) and year Y−1's (A); a later document
+    overwrites a year an earlier one gave, all its categories at once. Categories come in the
+    order of their first appearance, newest year's documents last.
+    """
+    by_year: dict[int, dict[str, int | None]] = {}
+    order: dict[str, None] = {}
+    for document in sorted(documents, key=lambda d: d["fiscal_year"]):
+        year = document["fiscal_year"]
+        lines = document.get("budget_summary") or []
+        for budget_year, key in ((year - 1, "prior"), (year, "current")):
+            amounts = {line["category"]: line.get(key) for line in lines}
+            if any(value is not None for value in amounts.values()):
+                by_year[budget_year] = amounts
+        order.update(dict.fromkeys(line["category"] for line in lines))
+    years = sorted(by_year)
+    rows = [
+        (category, [by_year[year].get(category) for year in years])
+        for category in order
+        if any(by_year[year].get(category) is not None for year in years)
+    ]
+    return CategoryTrend(years, rows)
 
 
 @dataclass

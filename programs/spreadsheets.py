@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import arithmetic
 from .arithmetic import SETTLEMENT_LABELS
-from .models import Settlement
+from .models import FUNDING_PARTS, Settlement
 from .reports import GroupReport, ProgramReport
 
 AMOUNT = "#,##0;△#,##0"
@@ -440,3 +440,145 @@ def _group_totals(workbook: Workbook, report: GroupReport) -> None:
         [("국비", *changes(national))],
         total=("계(국비 포함)", *changes(whole)),
     )
+
+
+# ---------------------------------------------------------------- the year overview
+
+
+def overview_workbook(data: dict, unit: str) -> bytes:
+    """The year overview (`ProgramYear.objects.for_overview`) with every amount in `unit`:
+    its totals, the last five years, the year by 회계, 재원, 실·국, 부서 and 통계목, the
+    largest changes and the lowest execution rates."""
+    year = data["year"]
+
+    def money(value: int | None) -> int | None:
+        return arithmetic.in_unit(value, unit)
+
+    def budget_columns() -> list[Column]:
+        return [
+            Column("사업 수", AMOUNT, 10),
+            Column(f"{year - 1}년 예산액(A, {unit})", AMOUNT, 18),
+            Column(f"{year}년 예산액(B, {unit})", AMOUNT, 18),
+            Column(f"증감(B−A, {unit})", AMOUNT, 16),
+            Column("증감률(%)", WHOLE_PERCENT, 10),
+        ]
+
+    def budget_figures(row: dict) -> tuple:
+        return (
+            row["programs"],
+            money(row["prior"]),
+            money(row["current"]),
+            money(row["change"]),
+            arithmetic.percent_change(row["prior"], row["current"]),
+        )
+
+    workbook = _new_workbook(f"{year}년 예산 개요")
+    _sheet(
+        workbook,
+        "합계",
+        [Column("회계연도", YEAR, 10), *budget_columns()],
+        [(year, *budget_figures(data))],
+    )
+    parts = [label for label, _value in data["funding"]]
+    _sheet(
+        workbook,
+        "최근 5년",
+        [
+            Column("회계연도", YEAR, 10),
+            Column("사업 수", AMOUNT, 10),
+            Column(f"예산액({unit})", AMOUNT, 18),
+            *(Column(f"{label}({unit})", AMOUNT, 16) for label in parts),
+        ],
+        [
+            (
+                row["fiscal_year"],
+                row["programs"],
+                money(row["current"]),
+                *(money(row[f"funding_{part}"]) for part in FUNDING_PARTS),
+            )
+            for row in data["recent"]
+        ],
+    )
+    _sheet(
+        workbook,
+        "회계별",
+        [Column("회계", width=24), *budget_columns()],
+        [(row["account"] or "—", *budget_figures(row)) for row in data["accounts"]],
+    )
+    _sheet(
+        workbook,
+        "재원별",
+        [Column("재원", width=12), Column(f"{year}년 금액({unit})", AMOUNT, 18)],
+        [(label, money(value)) for label, value in data["funding"]],
+    )
+    bureau = "program__department__bureau"
+    _sheet(
+        workbook,
+        "실·국별",
+        [Column("실·국", width=24), *budget_columns()],
+        [(row[bureau], *budget_figures(row)) for row in data["bureaus"]],
+    )
+    _sheet(
+        workbook,
+        "부서별",
+        [Column("실·국", width=24), Column("부서", width=24), *budget_columns()],
+        [
+            (row[bureau], row["program__department__name"], *budget_figures(row))
+            for row in data["departments"]
+        ],
+    )
+    _sheet(
+        workbook,
+        "통계목별",
+        [Column("통계목", width=24), *budget_columns()],
+        [(row["category"], *budget_figures(row)) for row in data["categories"]],
+    )
+    changes = [("증가", row) for row in data["increases"]]
+    changes += [("감소", row) for row in data["decreases"]]
+    _sheet(
+        workbook,
+        "증감이 큰 사업",
+        [
+            Column("구분", width=8),
+            Column("사업명", width=36),
+            Column("부서", width=18),
+            Column(f"{year}년 예산액(B, {unit})", AMOUNT, 18),
+            Column(f"증감(B−A, {unit})", AMOUNT, 16),
+            Column("증감률(%)", WHOLE_PERCENT, 10),
+        ],
+        [
+            (
+                kind,
+                row.program.title,
+                row.program.department.name,
+                money(row.current),
+                money(row.change),
+                arithmetic.percent_change(row.prior, row.current),
+            )
+            for kind, row in changes
+        ],
+    )
+    _sheet(
+        workbook,
+        "집행률이 낮은 사업",
+        [
+            Column("결산연도", YEAR, 10),
+            Column("사업명", width=36),
+            Column("부서", width=18),
+            Column(f"예산현액({unit})", AMOUNT, 16),
+            Column(f"집행액({unit})", AMOUNT, 16),
+            Column("집행률(%)", PERCENT, 10),
+        ],
+        [
+            (
+                settlement.year,
+                settlement.program_year.program.title,
+                settlement.program_year.program.department.name,
+                money(settlement.available_or_derived),
+                money(settlement.executed),
+                settlement.execution_rate,
+            )
+            for settlement in data["lowest_rates"]
+        ],
+    )
+    return _content(workbook)

@@ -6,6 +6,7 @@ app_name = "programs"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("overview.xlsx", views.overview_xlsx, name="overview_xlsx"),
     path("programs/", views.program_list, name="list"),
     path("contracts/", views.contract_list, name="contracts"),
     path("programs/<int:pk>/", views.program_detail, name="detail"),

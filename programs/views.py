@@ -40,28 +40,55 @@ def _listed_year(value: str | int, years: list[int]) -> int:
     return year
 
 
-def _year_picker(
-    action: str, years: list[int], selected: int | None, counts: dict[int, int] | None = None
-) -> dict:
-    """The header's year choice; with the `counts` of documents per year, a note when the
-    selected year is partly entered ("2026년 문서 1/301건")."""
-    partial = partly_entered(counts, selected) if counts and selected else None
-    return {"action": action, "years": years, "selected": selected, "partial": partial}
+def _year_picker(action: str, years: list[int], selected: int | None) -> dict:
+    """The header's year choice."""
+    return {"action": action, "years": years, "selected": selected}
+
+
+def _partial_year(counts: dict[int, int], year: int | None) -> dict | None:
+    """What every page showing `year` notes when that year is partly entered ("2026년 문서
+    1/301건", `partly_entered`); `counts` are the documents per year (`year_counts`). The
+    base template shows it."""
+    found = partly_entered(counts, year) if year is not None else None
+    if found is None:
+        return None
+    return {"year": year, "documents": found[0], "previous": found[1]}
+
+
+def _years_in(scope: Q) -> tuple[list[int], dict[int, int]]:
+    """The fiscal years with a document in `scope`, newest first, and every year's documents
+    (as `year_counts`, for `_partial_year`): one query."""
+    rows = (
+        ProgramYear.objects.order_by("-fiscal_year")
+        .values("fiscal_year")
+        .annotate(documents=Count("pk"), in_scope=Count("pk", filter=scope))
+    )
+    years = [row["fiscal_year"] for row in rows if row["in_scope"]]
+    return years, {row["fiscal_year"]: row["documents"] for row in rows}
 
 
 CHART_ROWS = 12  # bars in a chart; the table beside it lists all
 
 
-def _compare_chart(rows: list[dict], label_key: str, year: int) -> dict:
-    """Prior vs current of the largest rows. The rest are left to the table beside it: one bar
-    summing them would dwarf the others and stretch the axis."""
+def _unit(request: HttpRequest) -> str:
+    """`?unit=` (천원, 백만원 or 억원), the overview's amounts; 404 for another."""
+    unit = request.GET.get("unit") or arithmetic.DEFAULT_UNIT
+    if unit not in arithmetic.UNITS:
+        raise Http404("단위가 올바르지 않습니다.")
+    return unit
+
+
+def _compare_chart(rows: list[dict], label_key: str, year: int, unit: str) -> dict:
+    """Prior vs current of the largest rows, in `unit`. The rest are left to the table beside
+    it: one bar summing them would dwarf the others and stretch the axis."""
     shown = rows[:CHART_ROWS]
     return {
         "labels": [row[label_key] for row in shown],
-        "prior": [row["prior"] for row in shown],
-        "current": [row["current"] for row in shown],
+        "prior": [arithmetic.in_unit(row["prior"], unit) for row in shown],
+        "current": [arithmetic.in_unit(row["current"], unit) for row in shown],
         "prior_label": f"{year - 1}년 예산액(A)",
         "current_label": f"{year}년 예산액(B)",
+        "unit": unit,
     }
 
 
@@ -74,36 +101,98 @@ def _largest(chart: dict, count: int, what: str, counter: str) -> str:
     shown = f"그래프는 큰 {len(chart['labels'])}{counter}, " if count > len(chart["labels"]) else ""
     return (
         f"{what} {count}{counter} 중 예산액이 가장 큰 곳은 {label}"
-        f"({formatting.amount(current)}천원)입니다. {shown}값은 모두 옆 표에 있습니다."
+        f"({formatting.amount(current)}{chart['unit']})입니다. {shown}값은 모두 옆 표에 있습니다."
     )
 
 
-def overview(request: HttpRequest) -> HttpResponse:
-    """One fiscal year at a glance: totals, where the money goes, what changed, what is due."""
-    counts = ProgramYear.objects.year_counts()
-    years = list(counts)
-    year = _chosen_year(request, years, default_year(counts))
-    context = {
-        "year": year,
-        "year_picker": _year_picker(reverse("programs:overview"), years, year, counts),
-        "breadcrumbs": [("연도 개요", None)],
+def _recent_chart(recent: list[dict], unit: str) -> dict:
+    """The last five years' budget totals, in `unit`."""
+    return {
+        "labels": [f"{row['fiscal_year']}년" for row in recent],
+        "current": [arithmetic.in_unit(row["current"], unit) for row in recent],
+        "current_label": "예산액 합계",
+        "unit": unit,
     }
+
+
+def _recent_caption(chart: dict) -> str:
+    """The five years' chart in one sentence: each year's total."""
+    if not chart["labels"]:
+        return "최근 5년 예산이 없습니다."
+    totals = ", ".join(
+        f"{label} {formatting.amount(value)}"
+        for label, value in zip(chart["labels"], chart["current"], strict=True)
+    )
+    return f"연도별 예산액 합계({chart['unit']}): {totals}. 값은 모두 아래 표에 있습니다."
+
+
+def _unit_links(request: HttpRequest, unit: str) -> list[tuple[str, str, bool]]:
+    """(unit, URL, chosen) for the overview's unit switch; the year stays."""
+    params = request.GET.copy()
+    links = []
+    for option in arithmetic.UNITS:
+        params["unit"] = option
+        links.append((option, f"?{params.urlencode()}", option == unit))
+    return links
+
+
+def _overview(request: HttpRequest) -> tuple[dict | None, int | None, str, dict[int, int]]:
+    """The overview's data, year, unit and documents per year (`for_overview`)."""
+    counts = ProgramYear.objects.year_counts()
+    year = _chosen_year(request, list(counts), default_year(counts))
+    unit = _unit(request)
+    data = None
     if year is not None:
         data = ProgramYear.objects.for_overview(year, timezone.localdate())
-        bureaus = _compare_chart(data["bureaus"], "program__department__bureau", year)
-        categories = _compare_chart(data["categories"], "category", year)
+    return data, year, unit, counts
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """One fiscal year at a glance: totals, where the money goes, what changed, what is due;
+    every amount in the chosen unit (`?unit=`)."""
+    data, year, unit, counts = _overview(request)
+    picker = _year_picker(reverse("programs:overview"), list(counts), year)
+    if unit != arithmetic.DEFAULT_UNIT:
+        picker["hidden"] = [("unit", unit)]
+    context = {
+        "year": year,
+        "unit": unit,
+        # what the year links add to keep the unit
+        "unit_query": "" if unit == arithmetic.DEFAULT_UNIT else f"&{urlencode({'unit': unit})}",
+        "unit_links": _unit_links(request, unit),
+        "year_picker": picker,
+        "partial_year": _partial_year(counts, year),
+        "breadcrumbs": [("연도 개요", None)],
+    }
+    if data is not None:
+        bureaus = _compare_chart(data["bureaus"], "program__department__bureau", year, unit)
+        categories = _compare_chart(data["categories"], "category", year, unit)
+        recent = _recent_chart(data["recent"], unit)
+        query = urlencode({"year": year, "unit": unit})
         context |= {
             "data": data,
+            "xlsx_url": f"{reverse('programs:overview_xlsx')}?{query}",
             # New and discontinued mean something only against a year that has documents.
             "has_prior_year": year - 1 in counts,
+            "recent_chart": recent,
+            "recent_label": f"최근 5년 연도별 예산액 합계 세로 막대그래프({unit})",
+            "recent_caption": _recent_caption(recent),
             "bureau_chart": bureaus,
-            "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
+            "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
             "bureau_caption": _largest(bureaus, len(data["bureaus"]), "실·국", "곳"),
             "category_chart": categories,
-            "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프",
+            "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
             "category_caption": _largest(categories, len(data["categories"]), "통계목", "개"),
         }
     return render(request, "programs/overview.html", context)
+
+
+def overview_xlsx(request: HttpRequest) -> HttpResponse:
+    """The overview of the chosen year as a workbook, in the chosen unit."""
+    data, year, unit, _counts = _overview(request)
+    if data is None:
+        raise Http404("사업설명서가 없습니다.")
+    return _xlsx(spreadsheets.overview_workbook(data, unit), f"연도 개요 {year} ({unit}).xlsx")
 
 
 MAX_PER_PAGE = 500  # rows of one list page (or of a download's page); more is clamped
@@ -211,9 +300,8 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
             "year": selected,
             "words": words,
             "years_found": self._years_found(words) if words and selected else [],
-            "year_picker": _year_picker(
-                reverse("programs:list"), self.years, selected, self.counts
-            ),
+            "year_picker": _year_picker(reverse("programs:list"), self.years, selected),
+            "partial_year": _partial_year(self.counts, selected),
             "breadcrumbs": [
                 ("연도 개요", reverse("programs:overview")),
                 ("사업 목록", None),
@@ -270,9 +358,12 @@ class ContractListView(ExportMixin, SingleTableMixin, FilterView):
             params[self.export_trigger_param] = export_format
             label = "달력(ICS)" if export_format == self.ICS else export_format.upper()
             downloads.append((label, f"?{params.urlencode()}"))
+        counts = ProgramYear.objects.year_counts()
         return context | {
             "downloads": downloads,
             "today": self.today,
+            # The register reads every year: its newest may be still coming in.
+            "partial_year": _partial_year(counts, next(iter(counts), None)),
             "breadcrumbs": [
                 ("연도 개요", reverse("programs:overview")),
                 ("위탁 협약", None),
@@ -286,7 +377,7 @@ contract_list = ContractListView.as_view()
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One program: the chosen year's document in section order, as the printed report lays
     it out (the same section templates), with its years side by side and its findings."""
-    report, years = _program_report(request, pk)
+    report, years, counts = _program_report(request, pk)
     program, selected = report.program, report.year
     found = spans.findings(selected.check_errors, report.document, report.documents)
     list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
@@ -304,6 +395,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "year_picker": _year_picker(
                 reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
             ),
+            "partial_year": _partial_year(counts, selected.fiscal_year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={selected.fiscal_year}"),
                 ("사업 목록", list_url),
@@ -322,11 +414,7 @@ def program_compare(request: HttpRequest, pk: int) -> HttpResponse:
     year and the one before it), section by section. Queries: the program, its years, and the
     two documents' sections."""
     program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
-    years = list(
-        ProgramYear.objects.filter(program=program)
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-    )
+    years, counts = _years_in(Q(program=program))
     if len(years) < 2:
         raise Http404("비교할 다른 연도의 사업설명서가 없습니다.")
     to_year = _year_param(request, "to", years, years[0])
@@ -348,6 +436,7 @@ def program_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "from_year": from_year,
             "to_year": to_year,
             "sections": compare.compare(documents[from_year], documents[to_year]),
+            "partial_year": _partial_year(counts, to_year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={to_year}"),
                 (f"{program.title} ({to_year})", detail_url),
@@ -368,23 +457,26 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _program_report(request: HttpRequest, pk: int) -> tuple[reports.ProgramReport, list[int]]:
-    """The chosen year's report and the years there are. Queries: the program, its years and
-    their 11 sections."""
-    program = get_object_or_404(Program.objects.select_related("department"), pk=pk)
-    program_years = reports.documents_of(Q(program=program))
+def _program_report(
+    request: HttpRequest, pk: int
+) -> tuple[reports.ProgramReport, list[int], dict[int, int]]:
+    """The chosen year's report, the years there are and every year's documents (for
+    `_partial_year`). Queries: the program's years (with the program) and their 11 sections,
+    the documents per year."""
+    program_years = reports.documents_of(Q(program_id=pk))
     if not program_years:
         raise Http404("이 사업의 사업설명서가 없습니다.")
     years = reports.years_of(program_years)
     year = _chosen_year(request, years)
     selected = next(py for py in program_years if py.fiscal_year == year)
     others = [export_document(py) for py in program_years if py is not selected]
-    return reports.program_report(selected, others, timezone.localdate()), years
+    report = reports.program_report(selected, others, timezone.localdate())
+    return report, years, ProgramYear.objects.year_counts()
 
 
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description on A4, section by section as the document numbers them."""
-    report, years = _program_report(request, pk)
+    report, years, counts = _program_report(request, pk)
     program, year = report.program, report.fiscal_year
     detail_url = f"{reverse('programs:detail', args=[pk])}?year={year}"
     department = reverse("programs:department_report", args=[program.department_id])
@@ -399,6 +491,7 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
                 (f"{program.department.name} 보고서", f"{department}?year={year}"),
             ],
             "year_picker": _year_picker(reverse("programs:report", args=[pk]), years, year),
+            "partial_year": _partial_year(counts, year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={year}"),
                 (f"{program.title} ({year})", detail_url),
@@ -410,35 +503,36 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def program_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description as a workbook, one sheet per section."""
-    report, _years = _program_report(request, pk)
+    report, _years, _counts = _program_report(request, pk)
     content = spreadsheets.program_workbook(report)
     return _xlsx(content, f"{report.program.title} {report.fiscal_year}.xlsx")
 
 
 def _group_report(
     request: HttpRequest, bureau: str, department: str | None, scope: Q
-) -> tuple[reports.GroupReport, list[int]]:
-    """The chosen year's summary and the years there are. Queries: the years, the summary
-    rows and the totals."""
-    years = reports.group_years(scope)
+) -> tuple[reports.GroupReport, list[int], dict[int, int]]:
+    """The chosen year's summary, the years there are and every year's documents (for
+    `_partial_year`). Queries: the years, the summary rows and the totals."""
+    years, counts = _years_in(scope)
     if not years:
         raise Http404("사업설명서가 없습니다.")
     year = _chosen_year(request, years)
-    return reports.group_report(bureau, department, scope, year, timezone.localdate()), years
+    report = reports.group_report(bureau, department, scope, year, timezone.localdate())
+    return report, years, counts
 
 
 def _render_group(
     request: HttpRequest,
     scope: Q,
     report: reports.GroupReport,
-    years: list[int],
+    years: tuple[list[int], dict[int, int]],
     urls: tuple[str, str],
     params: dict[str, str],
 ) -> HttpResponse:
-    """The bundle page: the summary, then each program's document (`sheets`, cached); `urls`
-    are the report's and its workbook's, `params` what names the group in their query (besides
-    the year)."""
-    report_url, xlsx_url = urls
+    """The bundle page: the summary, then each program's document (`sheets`, cached); `years`
+    are those there are and every year's documents (`_years_in`), `urls` the report's and its
+    workbook's, `params` what names the group in their query (besides the year)."""
+    (years, counts), (report_url, xlsx_url) = years, urls
     query = urlencode(params | {"year": report.year})
     overview = f"{reverse('programs:overview')}?year={report.year}"
     links = [("연도 개요로", overview)]
@@ -455,6 +549,7 @@ def _render_group(
             "links": links,
             "year_picker": _year_picker(report_url, years, report.year)
             | {"hidden": list(params.items())},
+            "partial_year": _partial_year(counts, report.year),
             "breadcrumbs": [
                 ("연도 개요", overview),
                 (f"{report.title} 보고서 ({report.year})", None),
@@ -472,18 +567,18 @@ def department_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Every program of a department in a year: the summary, then each document."""
     department = get_object_or_404(Department, pk=pk)
     scope = Q(program__department=department)
-    report, years = _group_report(request, department.bureau, department.name, scope)
+    report, years, counts = _group_report(request, department.bureau, department.name, scope)
     urls = (
         reverse("programs:department_report", args=[pk]),
         reverse("programs:department_xlsx", args=[pk]),
     )
-    return _render_group(request, scope, report, years, urls, {})
+    return _render_group(request, scope, report, (years, counts), urls, {})
 
 
 def department_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=pk)
     scope = Q(program__department=department)
-    report, _years = _group_report(request, department.bureau, department.name, scope)
+    report, _years, _counts = _group_report(request, department.bureau, department.name, scope)
     return _group_xlsx(report, f"{department.name} {report.year}.xlsx")
 
 
@@ -498,12 +593,14 @@ def bureau_report(request: HttpRequest) -> HttpResponse:
     """Every program of a bureau (실·국) in a year: the summary, then each document."""
     name = _bureau(request)
     scope = Q(program__department__bureau=name)
-    report, years = _group_report(request, name, None, scope)
+    report, years, counts = _group_report(request, name, None, scope)
     urls = (reverse("programs:bureau_report"), reverse("programs:bureau_xlsx"))
-    return _render_group(request, scope, report, years, urls, {"name": name})
+    return _render_group(request, scope, report, (years, counts), urls, {"name": name})
 
 
 def bureau_xlsx(request: HttpRequest) -> HttpResponse:
     name = _bureau(request)
-    report, _years = _group_report(request, name, None, Q(program__department__bureau=name))
+    report, _years, _counts = _group_report(
+        request, name, None, Q(program__department__bureau=name)
+    )
     return _group_xlsx(report, f"{name} {report.year}.xlsx")

@@ -100,6 +100,7 @@ def compare_url() -> str:
 PAGES = {
     "overview": lambda: reverse("programs:overview"),
     "overview-2024": lambda: reverse("programs:overview") + "?year=2024",
+    "overview-in-units": lambda: reverse("programs:overview") + "?year=2024&unit=억원",
     "list": lambda: reverse("programs:list") + "?year=",
     "program-000": lambda: detail("사회적경제지원센터 운영"),
     "program-001": lambda: detail("도시농업 활성화 지원"),
@@ -107,6 +108,7 @@ PAGES = {
     "contracts": lambda: reverse("programs:contracts"),
     "contracts-ending": lambda: reverse("programs:contracts") + "?ending=12&link=gap",
     "compare": compare_url,
+    "program-of-years": lambda: compare_url().split("compare/")[0],
 }
 
 
@@ -139,9 +141,13 @@ INK = """canvas => {
     [
         (lambda: detail("사회적경제지원센터 운영"), 3),
         (lambda: detail("도시농업 활성화 지원"), 3),
-        (lambda: reverse("programs:overview") + "?year=2024", 2),
+        # issue 15: the budget by 통계목 across three years (1 more)
+        (lambda: compare_url().split("compare/")[0], 4),
+        # issue 15: the five years' totals (1 more)
+        (lambda: reverse("programs:overview") + "?year=2024", 3),
+        (lambda: reverse("programs:overview") + "?year=2024&unit=백만원", 3),
     ],
-    ids=["program-000", "program-001", "overview"],
+    ids=["program-000", "program-001", "program-of-years", "overview", "overview-in-units"],
 )
 def test_every_chart_is_drawn(tab, live_server, url, charts):
     visit(tab, live_server, url())
@@ -152,6 +158,43 @@ def test_every_chart_is_drawn(tab, live_server, url, charts):
         assert canvas.evaluate("canvas => canvas.width") > 0
         # axes, labels and bars cover well over 2% of a drawn chart; a blank one has 0
         assert canvas.evaluate(INK) > 0.02, canvas.get_attribute("id")
+
+
+def test_the_overviews_charts_name_the_chosen_unit(tab, live_server):
+    visit(tab, live_server, reverse("programs:overview") + "?year=2024&unit=백만원")
+    titles = tab.evaluate(
+        """() => ["recent-chart", "bureau-chart", "category-chart"].map((id) => {
+          const chart = Chart.getChart(id);
+          const axis = chart.options.indexAxis === "y" ? "x" : "y";
+          return [chart.config.type, chart.options.scales[axis].title.text];
+        })"""
+    )
+    assert titles == [["bar", "백만원"]] * 3
+    tooltip = tab.evaluate(
+        """() => {
+          const chart = Chart.getChart("recent-chart");
+          const item = { dataset: chart.data.datasets[0], raw: 5104 };
+          return chart.options.plugins.tooltip.callbacks.label(item);
+        }"""
+    )
+    assert tooltip == "예산액 합계: 5,104백만원"
+    assert tab.watch.problems == []
+
+
+def test_the_program_pages_category_years_chart_stacks_every_category(tab, live_server):
+    compare_url()  # a 2025 document: the program's budgets now span 2023 to 2025
+    visit(tab, live_server, detail("사회적경제지원센터 운영"))
+    stacked = tab.evaluate(
+        """() => {
+          const chart = Chart.getChart("category-years-chart");
+          return [chart.data.labels, chart.data.datasets.length, chart.options.scales.y.stacked];
+        }"""
+    )
+    rows = tab.locator("table.doc-category-years tbody tr").count()
+    assert stacked[0] == ["2023년", "2024년", "2025년"]
+    assert stacked[1] == rows - 1  # every category, not the 계 row
+    assert stacked[2] is True
+    assert tab.watch.problems == []
 
 
 def test_sorting_changes_the_rows(tab, live_server):

@@ -761,3 +761,77 @@ def test_overview_names_new_and_discontinued_programs(user_client, make_program_
     assert discontinued == ["합성 사업 001", "합성 사업 002"]
     first = user_client.get(f"{reverse('programs:overview')}?year=2024")
     assert "새 사업과 끝난 사업" not in first.content.decode()
+
+
+def test_the_budget_by_category_across_the_programs_years(
+    user_client, stored_samples, sample_document
+):
+    later = copy.deepcopy(sample_document)
+    later["fiscal_year"] = 2025
+    later["budget_summary"][0]["prior"] = 700000  # 공공운영비 2024 as the 2025 document gives it
+    later["budget_summary"][0]["current"] = 800000
+    later["budget_summary"].append({**later["budget_summary"][1], "category": "새 통계목"})
+    later["budget_summary"][-1] |= {"prior": 0, "current": 5000}
+    store_documents([later])
+    html = page(user_client, detail_url("사회적경제지원센터 운영", 2024))
+    chart = chart_data(html, "category-years-chart-data")
+    assert chart["labels"] == ["2023년", "2024년", "2025년"]
+    series = {row["label"]: row["values"] for row in chart["series"]}
+    # 2023 from the 2024 document's A; 2024 and 2025 from the later document
+    assert series["공공운영비"] == [554000, 700000, 800000]
+    assert series["새 통계목"] == [None, 0, 5000]
+    assert '<canvas id="category-years-chart" data-chart="stacked"' in html
+    body = text(html)
+    assert "연도별 통계목 예산" in body
+    assert "공공운영비 554,000 700,000 800,000" in body
+    report = user_client.get(detail_url("사회적경제지원센터 운영", 2024)).context["report"]
+    totals = report.category_years.totals
+    assert totals == [sum(values[i] or 0 for values in series.values()) for i in range(3)]
+    assert f"계 {totals[0]:,} {totals[1]:,} {totals[2]:,}" in body
+    assert "2023~2025년 통계목 " in report.category_years_caption
+    report_url = reverse("programs:report", args=[program("사회적경제지원센터 운영").pk])
+    printed = text(page(user_client, f"{report_url}?year=2024"))
+    assert "공공운영비 554,000 700,000 800,000" in printed
+
+
+def test_the_category_years_read_only_stated_years():
+    from programs.spans import category_trend
+
+    first = {"category": "사무관리비", "prior": None, "current": 45000}
+    trend = category_trend([{"fiscal_year": 2025, "budget_summary": [first]}])
+    assert trend.years == [2025] and trend.rows == [("사무관리비", [45000])]
+    assert trend.totals == [45000]
+    assert category_trend([{"fiscal_year": 2025}]).years == []
+
+
+@pytest.fixture
+def one_early_document(make_program_years):
+    """Four programs in 2024; so far one of them in 2025."""
+    make_program_years(4)
+    first = ProgramYear.objects.get(program__title="합성 사업 000")
+    store_documents([{**export_document(first), "fiscal_year": 2025}])
+    return first.program
+
+
+def test_every_page_showing_a_partly_entered_year_says_so(user_client, one_early_document):
+    program = one_early_document
+    department = program.department
+    note = "2025년 문서 1/4건: 아직 입력 중인 연도입니다"
+    for url in [
+        reverse("programs:overview") + "?year=2025",
+        reverse("programs:list") + "?year=2025",
+        reverse("programs:detail", args=[program.pk]),
+        reverse("programs:report", args=[program.pk]),
+        reverse("programs:compare", args=[program.pk]),
+        reverse("programs:department_report", args=[department.pk]) + "?year=2025",
+        f"{reverse('programs:bureau_report')}?name={department.bureau}&year=2025",
+        reverse("programs:contracts"),
+    ]:
+        assert text(page(user_client, url)).count(note) == 1, url
+    for url in [
+        reverse("programs:detail", args=[program.pk]) + "?year=2024",
+        reverse("programs:report", args=[program.pk]) + "?year=2024",
+        reverse("programs:compare", args=[program.pk]) + "?from=2024&to=2024",
+        reverse("programs:department_report", args=[department.pk]) + "?year=2024",
+    ]:
+        assert "아직 입력 중인 연도" not in page(user_client, url), url

@@ -11,6 +11,7 @@ from .. import arithmetic, formatting, spans
 register = template.Library()
 
 register.filter("amount", formatting.amount)
+register.filter("amount_in", formatting.amount_in)
 register.filter("percent", formatting.percent)
 register.filter("docdate", formatting.date)
 

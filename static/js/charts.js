@@ -1,5 +1,6 @@
 /* Draws every <canvas data-chart="…"> from the JSON of the element named by data-source
-   (written by Django's json_script). Kinds: compare, trend, timeline. */
+   (written by Django's json_script). Kinds: compare, totals, stacked, trend, timeline.
+   Amounts come already in the unit the data names (`unit`, 천원 when it names none). */
 (function () {
   "use strict";
 
@@ -30,6 +31,22 @@
     return (value < 0 ? "△" : "") + number.format(Math.abs(value));
   }
 
+  function unitOf(data) {
+    return data.unit || "천원";
+  }
+
+  function amountLabel(unit) {
+    return function (item) {
+      if (item.raw === null) {
+        return null;
+      }
+      return item.dataset.label + ": " + amount(item.raw) + unit;
+    };
+  }
+
+  var PALETTE = ["#0b5cad", "#1b7f5a", "#c77800", "#b4451f", "#6a4c93", "#5a8ec4",
+    "#7a8b2d", "#a0527a", "#2f7f8f", "#8c6d31", "#9aa5b1", "#333d47"];
+
   Chart.defaults.font.family = '"Noto Sans KR", "NanumGothic", "Nanum Gothic", "Malgun Gothic", sans-serif';
   Chart.defaults.font.size = 12;
   Chart.defaults.color = COLORS.text;
@@ -52,6 +69,7 @@
   }
 
   function compare(canvas, data) {
+    var unit = unitOf(data);
     fitHeight(canvas, data.labels.length, 34, 70);
     return {
       type: "bar",
@@ -67,7 +85,7 @@
         scales: {
           x: {
             beginAtZero: true,
-            title: { display: true, text: "천원" },
+            title: { display: true, text: unit },
             ticks: { callback: amount, maxTicksLimit: 6 },
             grid: { color: COLORS.grid }
           },
@@ -75,13 +93,65 @@
         },
         plugins: {
           legend: { position: "top", align: "start" },
-          tooltip: {
-            callbacks: {
-              label: function (item) {
-                return item.dataset.label + ": " + amount(item.raw) + "천원";
-              }
-            }
-          }
+          tooltip: { callbacks: { label: amountLabel(unit) } }
+        }
+      }
+    };
+  }
+
+  /* One total per year, as vertical bars. */
+  function totals(canvas, data) {
+    var unit = unitOf(data);
+    return {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [{ label: data.current_label, data: data.current, backgroundColor: COLORS.current }]
+      },
+      options: {
+        scales: {
+          y: {
+            beginAtZero: true,
+            title: { display: true, text: unit },
+            ticks: { callback: amount, maxTicksLimit: 6 },
+            grid: { color: COLORS.grid }
+          },
+          x: { grid: { display: false } }
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: amountLabel(unit) } }
+        }
+      }
+    };
+  }
+
+  /* Parts of each year's total, stacked: one dataset per part (a category, say). */
+  function stacked(canvas, data) {
+    var unit = unitOf(data);
+    return {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.series.map(function (series, index) {
+          return { label: series.label, data: series.values, backgroundColor: PALETTE[index % PALETTE.length] };
+        })
+      },
+      options: {
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            title: { display: true, text: unit },
+            ticks: { callback: amount, maxTicksLimit: 6 },
+            grid: { color: COLORS.grid }
+          },
+          x: { stacked: true, grid: { display: false } }
+        },
+        plugins: {
+          legend: { position: "top", align: "start" },
+          tooltip: { callbacks: { label: amountLabel(unit) } }
         }
       }
     };
@@ -326,7 +396,7 @@
     };
   }
 
-  var builders = { compare: compare, trend: trend, timeline: timeline };
+  var builders = { compare: compare, totals: totals, stacked: stacked, trend: trend, timeline: timeline };
 
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.dataset.source);
