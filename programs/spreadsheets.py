@@ -40,6 +40,13 @@ class Column:
     wrap: bool = False
 
 
+def _percent_change(prior: int | None, current: int | None) -> int | str | None:
+    """증감률 as the summary prints it: whole percent, or `순증` from nothing."""
+    if arithmetic.is_new(prior, current):
+        return arithmetic.NEW_FROM_ZERO
+    return arithmetic.percent_change(prior, current)
+
+
 def text_not_formulas(sheet: Worksheet) -> None:
     """Cells openpyxl took for formulas (text starting with `=`) written back as the text."""
     for row in sheet.iter_rows(min_row=2):
@@ -342,7 +349,7 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
                 row.prior,
                 row.current,
                 row.change,
-                arithmetic.percent_change(row.prior, row.current),
+                _percent_change(row.prior, row.current),
                 arithmetic.execution_rate(row.settled_executed, row.settled_available),
                 row.settled_year,
             )
@@ -355,7 +362,7 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
             report.prior,
             report.current,
             report.change,
-            arithmetic.percent_change(report.prior, report.current),
+            _percent_change(report.prior, report.current),
             None,
             None,
         ),
@@ -386,13 +393,6 @@ def group_workbook(report: GroupReport, programs: list[ProgramReport]) -> bytes:
         ],
     )
     return _content(workbook)
-
-
-def _percent_change(prior: int | None, current: int | None) -> int | str | None:
-    """증감률 as the summary prints it: whole percent, or `순증` from nothing."""
-    if arithmetic.is_new(prior, current):
-        return arithmetic.NEW_FROM_ZERO
-    return arithmetic.percent_change(prior, current)
 
 
 def _group_totals(workbook: Workbook, report: GroupReport) -> None:
@@ -469,7 +469,7 @@ def overview_workbook(data: dict, unit: str) -> bytes:
             money(row["prior"]),
             money(row["current"]),
             money(row["change"]),
-            arithmetic.percent_change(row["prior"], row["current"]),
+            _percent_change(row["prior"], row["current"]),
         )
 
     workbook = _new_workbook(f"{year}년 예산 개요")
@@ -553,7 +553,7 @@ def overview_workbook(data: dict, unit: str) -> bytes:
                 row.program.department.name,
                 money(row.current),
                 money(row.change),
-                arithmetic.percent_change(row.prior, row.current),
+                _percent_change(row.prior, row.current),
             )
             for kind, row in changes
         ],
