@@ -25,7 +25,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 
 from .parsing import NotADocument
-from .parsing.sections import is_heading
+from .parsing.sections import is_heading, opens_document
 
 MAGIC = b"%PDF-"
 # A cell ends at a gap wider than this many times the print size; words part at a fifth.
@@ -302,18 +302,20 @@ def _without_furniture(pages: list[list[Row]]) -> list[list[Row]]:
 
 # A title block is a few lines (kicker, title, department) above the first heading.
 TITLE_BLOCK = 5
+TITLE_SIZE = 1.2  # a title's print is this much larger than the lines around it
 
 
 def _title_first(rows: list[Row]) -> list[Row]:
-    """The rows with the title moved first: of the few lines above a page's first heading,
-    the one printed larger than the rest (the parser takes a document's first line as its
-    title; a printed title page may put a smaller kicker above it)."""
-    first = next((i for i, row in enumerate(rows) if is_heading(_plain_text(row))), None)
+    """The rows with the title moved first: of the few lines above a document's first
+    heading, the one printed clearly larger than the rest (the parser takes a document's
+    first line for its title; a printed title page may put a smaller kicker above it)."""
+    first = next((i for i, row in enumerate(rows) if opens_document(_plain_text(row))), None)
     if not first or first > TITLE_BLOCK:
         return rows
     above = rows[:first]
     largest = max(above, key=lambda row: row.size)
-    if sum(row.size == largest.size for row in above) > 1:
+    others = [row.size for row in above if row is not largest]
+    if others and largest.size < TITLE_SIZE * max(others):
         return rows
     return [largest] + [row for row in above if row is not largest] + rows[first:]
 

@@ -1,6 +1,8 @@
 """PDFs in layouts other than this project's, written with fpdf2 from the corpus's texts
 (other fonts, cell borders or none, column widths of their own, running heads and feet),
-read back into the corpus's expected JSON. Generated per session in a temporary folder."""
+read back into the corpus's expected JSON. Generated per session in a temporary folder.
+The texts are written in their characters' one forms (as `split_lines` reads them): no
+installed font draws some of the variants (`⭘`, `❍`)."""
 
 import json
 from pathlib import Path
@@ -10,6 +12,9 @@ from fpdf import FPDF
 
 from programs import pdfs
 from programs.parsing import parse_document
+from programs.parsing.layout import furniture
+from programs.parsing.sections import is_heading
+from programs.parsing.text import compact, split_lines
 
 from .conftest import ROOT, SAMPLES
 
@@ -19,6 +24,14 @@ CORPUS = [path for path in SAMPLES] + sorted((ROOT / "tests" / "documents").glob
 
 def _text(expected: Path) -> str:
     return expected.with_name(expected.name.replace(".expected.json", ".txt")).read_text("utf-8")
+
+
+def _lines(text: str) -> list[str]:
+    """The text's lines in their characters' one forms, without the page furniture of the
+    layout it was extracted from (a new layout prints its own)."""
+    lines = split_lines(text)
+    old = furniture(lines, compact(lines[0].text))
+    return [line.text for line in lines if line.no not in old]
 
 
 class Layout:
@@ -36,7 +49,9 @@ class Layout:
         return bytes(pdf.output())
 
     def _document(self, pdf: FPDF, text: str) -> None:
-        lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+        """Each table (its rows, and the lines between them up to the next heading) on one
+        grid of column widths; the other lines as text."""
+        lines = _lines(text)
         index = 0
         while index < len(lines):
             if "\t" not in lines[index]:
@@ -44,15 +59,15 @@ class Layout:
                 index += 1
                 continue
             end = index
-            while end < len(lines) and "\t" in lines[end]:
+            while end < len(lines) and not is_heading(lines[end]):
                 end += 1
-            block = [line.split("\t") for line in lines[index:end]]
+            rows = [line.split("\t") for line in lines[index:end] if "\t" in line]
             widths = [
-                max(pdf.get_string_width(row[i]) for row in block if i < len(row)) + 3
-                for i in range(max(map(len, block)))
+                max(pdf.get_string_width(row[i]) for row in rows if i < len(row)) + 3
+                for i in range(max(map(len, rows)))
             ]
-            for cells in block:
-                self._row(pdf, cells, widths)
+            for line in lines[index:end]:
+                self._row(pdf, line.split("\t"), widths if "\t" in line else None)
             index = end
 
     def _row(self, pdf: FPDF, cells: list[str], widths: list[float] | None) -> None:
