@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
 
 from .parsing import NotADocument
 from .parsing.sections import is_heading, opens_document
@@ -63,14 +62,14 @@ def read_pages(data: bytes, progress: Callable[[int, int], None] | None = None) 
     pages = []
     with open_pdf(data) as pdf:
         total = len(pdf.pages)
-        try:
-            for number, page in enumerate(pdf.pages, 1):
+        for number, page in enumerate(pdf.pages, 1):
+            try:
                 pages.append(page_rows(page))
-                page.close()  # frees the page's parsed objects: memory stays flat over a book
-                if progress:
-                    progress(number, total)
-        except (PSException, PDFSyntaxError, ValueError, KeyError, TypeError) as error:
-            raise UnreadablePdf(f"손상된 PDF입니다 ({number}쪽: {type(error).__name__})") from None
+            except Exception as error:  # pdfminer raises many kinds for a broken page
+                raise _unreadable(error, number) from None
+            page.close()  # frees the page's parsed objects: memory stays flat over a book
+            if progress:
+                progress(number, total)
     blank = pages_without_text(pages)
     if pages and len(blank) == len(pages):
         raise UnreadablePdf(
@@ -78,6 +77,15 @@ def read_pages(data: bytes, progress: Callable[[int, int], None] | None = None) 
             " 텍스트가 있는 PDF나 추출한 텍스트(.txt)를 올려 주세요"
         )
     return [_text(_title_first(rows)) for rows in _without_furniture(pages)]
+
+
+def _unreadable(error: Exception, page: int | None) -> UnreadablePdf:
+    """The refusal for what pdfminer raised (pdfplumber wraps it)."""
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return UnreadablePdf("암호가 걸린 PDF입니다: 암호를 푼 PDF를 올려 주세요")
+    where = f"{page}쪽, " if page else ""
+    return UnreadablePdf(f"손상된 PDF입니다 ({where}{type(cause).__name__}: {cause})")
 
 
 def pages_without_text(pages: list[list[Row]]) -> list[int]:
@@ -91,17 +99,13 @@ class open_pdf:
     def __init__(self, data: bytes) -> None:
         if not data:
             raise UnreadablePdf("빈 파일입니다 (0바이트)")
-        if not data.lstrip()[:1024].startswith(MAGIC) and MAGIC not in data[:1024]:
+        if MAGIC not in data[:1024]:
             raise UnreadablePdf("PDF가 아닙니다 (%PDF 머리가 없음)")
         try:
             self.pdf = pdfplumber.open(io.BytesIO(data))
             self.pdf.pages  # noqa: B018  (reads the page tree: a broken one fails here)
-        except PDFPasswordIncorrect:
-            raise UnreadablePdf("암호가 걸린 PDF입니다: 암호를 푼 PDF를 올려 주세요") from None
         except Exception as error:  # pdfminer raises many kinds for a broken file
-            if "encrypt" in str(error).lower() or "password" in str(error).lower():
-                raise UnreadablePdf("암호가 걸린 PDF입니다: 암호를 푼 PDF를 올려 주세요") from None
-            raise UnreadablePdf(f"손상된 PDF입니다 ({type(error).__name__})") from None
+            raise _unreadable(error, None) from None
 
     def __enter__(self) -> pdfplumber.PDF:
         return self.pdf
