@@ -75,16 +75,17 @@ def _whole(name: str, data: bytes) -> Iterator[Part]:
 
 
 def _starts(pages: list[str]) -> list[tuple[int, int]]:
-    """(page, line) where each document starts."""
+    """(page, line) where each document starts: at an opening heading after another
+    section, or at one at the top of a later page than the last start (a document too
+    broken to have other sections still ends where the next one begins)."""
     starts: list[tuple[int, int]] = []
     opened = False  # a document's first heading seen, and no other section since
     for page, text in enumerate(pages):
         lines = text.split("\n")
         for index, line in enumerate(lines):
             if opens_document(line):
-                if not opened:
-                    above = [row for row in lines[:index] if row.strip()]
-                    near_top = len(above) <= TITLE_BLOCK
+                near_top = sum(bool(row.strip()) for row in lines[:index]) <= TITLE_BLOCK
+                if not opened or (near_top and starts[-1][0] != page):
                     starts.append((page, 0) if near_top else (page, _title_line(lines, index)))
                 opened = True
             elif opened and is_heading(line):
@@ -121,7 +122,7 @@ def _split(name: str, pages: list[str], unit: str, progress: Progress) -> Iterat
             yield Part(name, where, parse_document(text), None)
         except NotADocument as error:
             yield Part(name, where, None, f"{where}: {error}")
-        if progress and unit != "쪽":
+        if progress:
             progress(number, len(starts))
 
 

@@ -280,28 +280,36 @@ def _key(row: Row) -> str:
     return _DIGITS_RE.sub("#", "".join(cell.text for cell in row.cells).replace(" ", ""))
 
 
-def _edges(rows: list[Row]) -> list[Row]:
-    return rows[:EDGE_LINES] + rows[-EDGE_LINES:] if len(rows) > EDGE_LINES else rows
+def _edges(rows: list[Row]) -> list[tuple[str, Row]]:
+    """The rows at a page's top and bottom, each with the edge it is at."""
+    return [("top", row) for row in rows[:EDGE_LINES]] + [
+        ("bottom", row) for row in rows[EDGE_LINES:][-EDGE_LINES:]
+    ]
 
 
 def _without_furniture(pages: list[list[Row]]) -> list[list[Row]]:
-    """Each page without the lines at its edges that (digits aside) recur at other pages'
-    edges (running heads and feet), that are only a page number, or that repeat a row of
-    word cells from an earlier page (a table's header printed again over its continuation)."""
-    counts = Counter(key for rows in pages for key in {_key(row) for row in _edges(rows)})
+    """Each page without the lines at its edges that (digits aside) recur at the same edge
+    of other pages (running heads and feet), that are only a page number, or that repeat a
+    row of word cells from an earlier page (a table's header printed again over its
+    continuation). A heading is never furniture."""
+    counts = Counter(
+        (edge, key) for rows in pages for edge, key in {(e, _key(r)) for e, r in _edges(rows)}
+    )
     seen: set[str] = set()
     kept = []
     for rows in pages:
-        edge = {id(row) for row in _edges(rows)}
-
-        def furniture(row: Row) -> bool:
-            key = _key(row)
-            repeated = len(row.cells) > 1 and "#" not in key and key in seen
-            return counts[key] >= 2 or not key.strip("#-/()") or repeated
-
-        kept.append([row for row in rows if id(row) not in edge or not furniture(row)])
+        edges = {id(row): edge for edge, row in _edges(rows)}
+        kept.append([row for row in rows if not _furniture(row, edges.get(id(row)), counts, seen)])
         seen.update(_key(row) for row in rows)
     return kept
+
+
+def _furniture(row: Row, edge: str | None, counts: Counter, seen: set[str]) -> bool:
+    if edge is None or is_heading(_plain_text(row)):
+        return False
+    key = _key(row)
+    repeated = len(row.cells) > 1 and "#" not in key and key in seen
+    return counts[edge, key] >= 2 or not key.strip("#-/()") or repeated
 
 
 # A title block is a few lines (kicker, title, department) above the first heading.
