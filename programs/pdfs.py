@@ -223,9 +223,7 @@ def _tables(rows: list[Row]) -> Iterator[tuple[list[Row], list[Cell]]]:
             if not block:
                 columns = list(row.cells)
             else:
-                for cell, at in zip(row.cells, _columns_of(row.cells, columns) or [], strict=False):
-                    column = columns[at]
-                    columns[at] = Cell(min(column.x0, cell.x0), max(column.x1, cell.x1), "")
+                _widen(columns, row.cells)
             block.append(row)
             continue
         if block:
@@ -234,6 +232,17 @@ def _tables(rows: list[Row]) -> Iterator[tuple[list[Row], list[Cell]]]:
         yield [row], list(row.cells)
     if block:
         yield block, columns
+
+
+def _widen(columns: list[Cell], cells: list[Cell]) -> None:
+    """Widen each column to the cells placed in it that stay clear of its neighbours (a
+    cell spanning columns widens none)."""
+    for cell, at in zip(cells, _columns_of(cells, columns) or [], strict=False):
+        left = columns[at - 1].x1 if at else float("-inf")
+        right = columns[at + 1].x0 if at + 1 < len(columns) else float("inf")
+        if left < cell.x0 and cell.x1 < right:
+            column = columns[at]
+            columns[at] = Cell(min(column.x0, cell.x0), max(column.x1, cell.x1), "")
 
 
 def _columns_of(cells: list[Cell], columns: list[Cell]) -> list[int] | None:
@@ -252,10 +261,13 @@ def _columns_of(cells: list[Cell], columns: list[Cell]) -> list[int] | None:
 
 
 def _placed(cells: list[Cell], columns: list[Cell]) -> list[str]:
-    """`cells` in their columns, blank columns kept (a single wrapped cell: the nearest)."""
-    found = _columns_of(cells, columns) or [
-        max(range(len(columns)), key=lambda i: _closeness(cells[0], columns[i]))
-    ]
+    """`cells` in their columns, blank columns kept; a single wrapped cell in the nearest
+    column; cells that fit no columns as they are."""
+    found = _columns_of(cells, columns)
+    if found is None and len(cells) > 1:
+        return [cell.text for cell in cells]
+    if found is None:
+        found = [max(range(len(columns)), key=lambda i: _closeness(cells[0], columns[i]))]
     placed = [""] * len(columns)
     for cell, at in zip(cells, found, strict=False):
         placed[at] = cell.text

@@ -20,6 +20,7 @@ _OVERVIEW_LABELS = {
     "회계": "account",
     "사업기간": "period",
     "사업내용": "overview",
+    "개요": "overview",  # as this project's report prints it
     "사업비": "funding",
 }
 _CHECKED_RE = re.compile(rf"[{TICK}{FILLED_SQUARE}]\s*([가-힣]+)")
