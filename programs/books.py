@@ -43,7 +43,7 @@ def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Pa
         except NotADocument as error:
             yield Part(name, None, None, str(error))
             return
-        yield from _split(name, pages, "쪽", None)
+        yield from _split(name, pages, _starts(pages), "쪽", None)
         return
     if not name.lower().endswith(".txt"):
         yield from _whole(name, data)
@@ -54,13 +54,13 @@ def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Pa
         yield Part(name, None, None, str(error))
         return
     pages = text.split("\f")
-    unit = "쪽" if len(pages) > 1 else "행"
-    if len(_starts(pages)) <= 1:
+    starts = _starts(pages)
+    if len(starts) <= 1:
         yield from _whole(name, data)
         if progress:
             progress(1, 1)
         return
-    yield from _split(name, pages, unit, progress)
+    yield from _split(name, pages, starts, "쪽" if len(pages) > 1 else "행", progress)
 
 
 def _whole(name: str, data: bytes) -> Iterator[Part]:
@@ -101,8 +101,9 @@ def _title_line(lines: list[str], index: int) -> int:
     return above
 
 
-def _split(name: str, pages: list[str], unit: str, progress: Progress) -> Iterator[Part]:
-    starts = _starts(pages)
+def _split(
+    name: str, pages: list[str], starts: list[tuple[int, int]], unit: str, progress: Progress
+) -> Iterator[Part]:
     if len(starts) <= 1:
         starts = [(0, 0)]  # one document (or none: the parser says what is missing)
     ends = [*starts[1:], (len(pages) - 1, None)]

@@ -1,13 +1,14 @@
 """A PDF's text layer read into the text form the parser reads.
 
-pdfplumber gives each character with its box, and the ruling lines and rectangles a page
-draws. From those alone (no wording): characters whose vertical centres meet form a line;
-within a line a gap wider than a character, or a ruling line crossing the line between two
-characters, ends a table cell (TAB); a run of lines with cells is a table whose columns are
-its fullest line's cells, so a line that leaves its first cells blank keeps them as leading
-TABs. Pages are joined with a form feed. What a page prints at its top or bottom on most
-pages (running heads, page numbers: digits aside, the same line) is left out, and the
-largest print before the first section heading, the title, comes first.
+pdfplumber opens the PDF and pdfminer lays out each page's characters with their boxes, and
+the ruling lines and rectangles it draws. From those alone (no wording): characters whose
+vertical centres meet form a line; within a line a gap wider than a character, or a ruling
+line crossing the line between two characters, ends a table cell (TAB); a run of lines whose
+cells fall one to a column is a table, its columns those of its first line (widened by the
+cells below them), so a line that leaves its first cells blank keeps them as leading TABs.
+Pages are joined with a form feed. What a page prints at its top or bottom again and again
+(running heads, page numbers: digits aside, the same line) is left out, and the largest
+print above a document's first heading, its title, comes first.
 
 Reading is linear in the characters but for the sorts of each page's characters.
 """
@@ -59,7 +60,8 @@ class Row(NamedTuple):
 
 
 def read_pages(data: bytes, progress: Callable[[int, int], None] | None = None) -> list[str]:
-    """The text of each page, furniture and all; refuses what has no text to read."""
+    """The text of each page without its furniture; refuses a PDF without text to read.
+    `progress(done, total)` is called as each page is read."""
     pages = []
     with open_pdf(data) as pdf:
         total = len(pdf.pages)
@@ -121,7 +123,7 @@ class open_pdf:
 def page_rows(page: pdfplumber.page.Page) -> list[Row]:
     """The page's lines, top to bottom, each a list of cells."""
     chars, rules = _marks(page)
-    rows = (_row(line, sorted(rules)) for line in _lines(chars))
+    rows = (_row(line, rules) for line in _lines(chars))
     return [row for row in rows if row.cells]
 
 
@@ -348,6 +350,7 @@ def _without_furniture(pages: list[list[Row]]) -> list[list[Row]]:
 
 
 def _furniture(row: Row, edge: str | None, counts: Counter, seen: set[str]) -> bool:
+    """Whether a row at a page's `edge` is furniture (see `_without_furniture`)."""
     if edge is None or is_heading(_plain_text(row)):
         return False
     key = _key(row)

@@ -66,7 +66,7 @@ def parse_budget(lines: list[Line], notes: Notes) -> Budget:
         notes.use(line.no)
         if kind == "amounts" and open_row is not None:
             row = open_row
-            values = values[: len(values) - len(row.beside)] + row.beside if row.beside else values
+            values = values + row.beside
         else:
             row = _BudgetRow(line.no)
             if pending and rows and label:
@@ -79,7 +79,8 @@ def parse_budget(lines: list[Line], notes: Notes) -> Budget:
         if kind == "beside":
             count = sum(bool(NATIONAL_RE.fullmatch(value)) for value in values if value)
             filled = [value for value in values if value]
-            row.national, row.beside = filled[:count], filled[count:]
+            row.beside = filled[count:]
+            row.national = filled[:count] + [""] * len(row.beside)  # 국비 of (A) and (B) only
         if kind in ("national", "both"):
             row.national = values
         if kind in ("amounts", "both"):
