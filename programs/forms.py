@@ -37,14 +37,14 @@ class FormRenderer(renderers.Jinja2):
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label=_("문서 파일"),
-        help_text=_("PDF에서 추출한 텍스트(.txt) 또는 JSON(.json), 5MB 이하"),
+        help_text=_("사업설명서 PDF(.pdf), PDF에서 추출한 텍스트(.txt) 또는 JSON(.json), 5MB 이하"),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".txt", ".json")):
+        if not upload.name.lower().endswith((".pdf", ".txt", ".json")):
             raise forms.ValidationError(
-                _("%(name)s: .txt 또는 .json 파일이어야 합니다"), params={"name": upload.name}
+                _("%(name)s: .pdf, .txt 또는 .json 파일이어야 합니다"), params={"name": upload.name}
             )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("%(name)s: 5MB보다 큽니다"), params={"name": upload.name})

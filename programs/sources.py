@@ -1,14 +1,16 @@
-"""Reading document files: the JSON form (`.json`) or the text extracted from a PDF (`.txt`)."""
+"""Reading document files: the JSON form (`.json`), the text extracted from a PDF (`.txt`), or
+a PDF with a text layer (`.pdf`, or any file that starts `%PDF`)."""
 
 import json
 import re
 import sys
 from pathlib import Path
 
+from . import books, pdfs
 from .documents import DocumentError
 from .parsing import NotADocument, decode, parse_document
 
-SUFFIXES = (".json", ".txt")
+SUFFIXES = (".json", ".txt", ".pdf")
 # Far deeper than any document (they nest five levels), far below where writers of JSON
 # (Python's recursion limit) stop.
 MAX_DEPTH = 100
@@ -29,7 +31,14 @@ def document_files(paths: list[str]) -> list[Path]:
 
 
 def read_documents(name: str, data: bytes) -> list[dict]:
-    """The documents of one file's content: parsed text, or the JSON form (one or a list)."""
+    """The documents of one file's content: parsed text or PDF, or the JSON form (one or a
+    list). A PDF may hold several documents (a book): all are read, or none."""
+    if pdfs.is_pdf(name, data):
+        parts = list(books.read_parts(name, data))
+        errors = [part.error for part in parts if part.error]
+        if errors:
+            raise DocumentError("; ".join(errors))
+        return [part.document for part in parts]
     if name.lower().endswith(".txt"):
         try:
             return [parse_document(decode(data))]

@@ -32,6 +32,9 @@ class _BudgetRow:
         self.national: list[str] | None = None
         self.amounts: list[str] | None = None
         self.amounts_line = line
+        # 증감 and 증감률 printed beside the 국비 line, centred in a two-line row (the
+        # project's own report); the amounts line below then holds only (A) and (B).
+        self.beside: list[str] = []
 
     @property
     def label(self) -> str:
@@ -63,6 +66,7 @@ def parse_budget(lines: list[Line], notes: Notes) -> Budget:
         notes.use(line.no)
         if kind == "amounts" and open_row is not None:
             row = open_row
+            values = values + row.beside
         else:
             row = _BudgetRow(line.no)
             if pending and rows and label:
@@ -72,11 +76,16 @@ def parse_budget(lines: list[Line], notes: Notes) -> Budget:
             pending = []
             rows.append(row)
         row.labels.append(label)
+        if kind == "beside":
+            count = sum(bool(NATIONAL_RE.fullmatch(value)) for value in values if value)
+            filled = [value for value in values if value]
+            row.beside = filled[count:]
+            row.national = filled[:count] + [""] * len(row.beside)  # 국비 of (A) and (B) only
         if kind in ("national", "both"):
             row.national = values
         if kind in ("amounts", "both"):
             row.amounts, row.amounts_line = values, line.no
-        open_row = row if kind == "national" else None
+        open_row = row if kind in ("national", "beside") else None
     if pending and rows:
         rows[-1].labels.extend(pending)
     return _budget_from_rows(rows, year, notes)
@@ -92,7 +101,8 @@ def _label_and_values(cells: list[str]) -> tuple[str, list[str]]:
 
 
 def _budget_line_kind(values: list[str]) -> str | None:
-    """The kind of a line's value cells: "national" (`(x…)`), "amounts", "both" or None."""
+    """The kind of a line's value cells: "national" (`(x…)`), "amounts", "both", "beside"
+    (국비 cells, then 증감 and 증감률) or None."""
     filled = [value for value in values if value]
     if not filled:
         return None
@@ -100,6 +110,11 @@ def _budget_line_kind(values: list[str]) -> str | None:
     if all(nationals):
         return "national"
     if any(nationals):
+        # 국비 of (A) and (B) first, then 증감 and 증감률 as plain figures.
+        count = nationals.index(False)
+        rest = [read_money(value) for value in filled[count:]]
+        if not any(nationals[count:]) and all(money.amount is not None for money in rest[:-1]):
+            return "beside"
         return None
     moneys = [read_money(value) for value in filled]
     if all(money.national is not None and money.amount is not None for money in moneys):

@@ -15,8 +15,8 @@ from .text import Line, has_words
 from .values import is_money
 
 _PAGE_NUMBER_RE = re.compile(rf"{re.escape(DASH)}?\d{{1,4}}{re.escape(DASH)}?|\d{{1,4}}/\d{{1,4}}")
-# A table's unit note (`(단위 : 천원, %)`), compared without spaces.
-_UNIT_NOTE_RE = re.compile(r"\((?:단위|금액단위):[^()]*\)")
+# A table's unit note (`(단위 : 천원, %)`, or without brackets), compared without spaces.
+_UNIT_NOTE_RE = re.compile(r"\((?:단위|금액단위):[^()]*\)|(?:단위|금액단위):[^()\d]*")
 _NEAR = 2  # lines of a header or footer on each side of the page number
 
 

@@ -3,7 +3,7 @@
 import re
 from typing import NamedTuple
 
-from .characters import FILLED_SQUARE, SQUARE, TICK
+from .characters import DOT, FILLED_SQUARE, SQUARE, TICK
 from .sections import SECTION_NAMES
 from .text import Line, Notes, compact, ignored, joined, strip_bullet
 from .values import read_number
@@ -20,15 +20,20 @@ _OVERVIEW_LABELS = {
     "회계": "account",
     "사업기간": "period",
     "사업내용": "overview",
+    "개요": "overview",  # as this project's report prints it
     "사업비": "funding",
 }
 _CHECKED_RE = re.compile(rf"[{TICK}{FILLED_SQUARE}]\s*([가-힣]+)")
 _UNCHECKED_RE = re.compile(rf"{SQUARE}\s*[가-힣]+")
 _OPTION_RE = re.compile(r"[가-힣]+")
 _FUNDING_LABELS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타"}
-# `(국비)`, `[시 비]`, `（구비）` and the amount after it, if any.
+# `(국비)`, `[시 비]`, `（구비）` and the amount after it, if any; or, in one bracket of
+# parts, the label and its amount (`(국비 496,000 · 시비 1,311,500 · …)`).
 _FUNDING_PART_RES = {
-    key: re.compile(rf"[(\[【]\s*{label[0]}\s*{label[1]}\s*[)\]】]\s*(?P<amount>\d[\d,]*|-)?")
+    key: re.compile(
+        rf"[(\[【]\s*{label[0]}\s*{label[1]}\s*[)\]】]\s*(?P<amount>\d[\d,]*|-)?"
+        rf"|[(\[【{DOT}]\s*{label[0]}\s*{label[1]}\s*(?P<inner>\d[\d,]*|-)(?=\s*[)\]】{DOT}])"
+    )
     for key, label in _FUNDING_LABELS.items()
 }
 _FUNDING_TOTAL_RE = re.compile(r"(?:\(당해년도\))?\s*(?P<amount>\d[\d,]*)")
@@ -62,10 +67,14 @@ def _overview_rows(lines: list[Line], notes: Notes) -> dict[str, tuple[int, str]
     rows: dict[str, tuple[int, list[str]]] = {}
     current = None
     for line in lines:
-        label = _OVERVIEW_LABELS.get(_PARENTHESES_RE.sub("", compact(line.cells[0])))
-        if label:
-            current = label
-            rows.setdefault(label, (line.no, []))[1].extend(line.cells[1:])
+        if _label(line.cells[0]):
+            # A line may hold two rows side by side (`회계 | 일반회계 | 사업기간 구분 | 연례반복`).
+            for cell in line.cells:
+                current = _label(cell) or current
+                if _label(cell):
+                    rows.setdefault(current, (line.no, []))
+                else:
+                    rows[current][1].append(cell)
             notes.use(line.no)
         elif current:
             rows[current][1].extend(line.cells)
@@ -73,6 +82,14 @@ def _overview_rows(lines: list[Line], notes: Notes) -> dict[str, tuple[int, str]
         else:
             notes.add(SECTION_NAMES["overview"], line.no, ignored(line.text))
     return {key: (no, joined(cells)) for key, (no, cells) in rows.items()}
+
+
+_KIND_RE = re.compile(r"구분$")
+
+
+def _label(cell: str) -> str | None:
+    """The row a label cell names (`사업비(당해년도)`, `사업기간 구분`), if it is one."""
+    return _OVERVIEW_LABELS.get(_KIND_RE.sub("", _PARENTHESES_RE.sub("", compact(cell))))
 
 
 def _checked(text: str) -> str | None:
@@ -104,6 +121,6 @@ def _read_funding(row: tuple[int, str] | None, notes: Notes) -> dict:
             notes.add(where, line, f"사업비에 {_FUNDING_LABELS[key]} 칸이 없어 비워 둠")
             continue
         # A label with no amount after it is a part the program does not have.
-        amount = match["amount"]
+        amount = match["amount"] or match["inner"]
         funding[key] = read_number(amount) if amount else 0
     return funding

@@ -81,6 +81,26 @@ def _heading(line: Line) -> _Heading | None:
     return None
 
 
+def is_heading(text: str) -> bool:
+    """Whether a line's text is a section's or a part's heading (not an unknown `□` one)."""
+    found = _heading(Line(0, text, [text], compact(text)))
+    return bool(found) and found.key != "other"
+
+
+_FIRST_PART_RE = re.compile(r"기본현황$")
+
+
+def opens_document(text: str) -> bool:
+    """Whether a line is the heading a document opens with: its first part (`1 기본 현황`)
+    or its first section (`□ 사업개요`)."""
+    found = _heading(Line(0, text, [text], compact(text)))
+    if not found:
+        return False
+    return found.key == "overview" or (
+        found.key == "part" and bool(_FIRST_PART_RE.search(compact(text)))
+    )
+
+
 class _Sections(NamedTuple):
     title: Line | None
     bodies: dict[str, list[Line]]  # section key → its lines (a repeated heading continues it)

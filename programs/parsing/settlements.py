@@ -5,6 +5,7 @@ import re
 from .. import arithmetic
 from ..arithmetic import SETTLEMENT_COLUMNS, SETTLEMENT_LABELS
 from ..formatting import amount
+from .characters import TIMES
 from .placement import place, settlement_score_in
 from .sections import SECTION_NAMES
 from .text import NONE_RE, Line, Notes, compact, ignored, subject, trim
@@ -16,22 +17,50 @@ _SETTLEMENT_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*년?\s*도?")
 def parse_settlements(lines: list[Line], notes: Notes) -> list[dict]:
     order = list(SETTLEMENT_COLUMNS)
     rows = []
-    for line in lines:
+    for index, line in enumerate(lines):
         names = [compact(cell) for cell in line.cells]
         known = [key for key, name in SETTLEMENT_LABELS.items() if name in names]
         if len(known) >= 4:  # the header (repeated after a page break)
             order = [_column_key(name, i) for i, name in enumerate(names[1:])]
+            order = order[: max(order.index(key) for key in known) + 1]  # 집행률 is derived
             notes.use(line.no)
             continue
         year = _SETTLEMENT_YEAR_RE.fullmatch(line.cells[0])
-        if year:
+        below = lines[index + 1] if index + 1 < len(lines) else None
+        if year and below and _national_over_amounts(line, below):
+            # 국비 in brackets over the amounts (`(400,000)` / `1,520,000`): one cell each.
+            cells = [
+                f"({TIMES}{national[1:-1]}) {amount}"
+                for national, amount in zip(line.cells[1:], below.cells[1:], strict=False)
+            ]
+            merged = Line(line.no, line.text, [line.cells[0], *cells], line.compact)
+            rows.append(_settlement_row(merged, read_year(year["year"]), order, notes))
+            notes.use(line.no, below.no)
+        elif year:
             rows.append(_settlement_row(line, read_year(year["year"]), order, notes))
             notes.use(line.no)
+        elif line.no in notes.used:
+            continue
         elif NONE_RE.search(line.text):
             notes.use(line.no)
         else:
             notes.add(SECTION_NAMES["settlements"], line.no, ignored(line.text))
     return rows
+
+
+_BRACKETED_RE = re.compile(r"\([^()]*\)")
+
+
+def _national_over_amounts(line: Line, below: Line) -> bool:
+    """A year's line of bracketed figures over a line of amounts with a blank first cell."""
+    nationals = [cell for cell in line.cells[1 : len(below.cells)] if cell]
+    amounts = [cell for cell in below.cells[1:] if cell]
+    return (
+        not below.cells[0]
+        and bool(nationals)
+        and all(_BRACKETED_RE.fullmatch(cell) for cell in nationals)
+        and all(read_money(cell).amount is not None for cell in amounts)
+    )
 
 
 def _column_key(name: str, index: int) -> str:

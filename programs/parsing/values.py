@@ -12,8 +12,9 @@ _DASHES = frozenset(f"{DASH}_")
 _NUMBER_RE = re.compile(
     rf"(?P<sign>[{re.escape(NEGATIVE + DASH)}])?\s*(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+)"
 )
-# The national (국비) part printed before an amount: `(x209,000)`, `(x-)`, `(_X -)`.
-NATIONAL_RE = re.compile(rf"\(\s*_?\s*[xX{TIMES}]\s*(?P<value>[^()]*?)\s*\)")
+# The national (국비) part printed before an amount: `(x209,000)`, `(x-)`, `(_X -)`, or
+# named (`(국비 50,000)`).
+NATIONAL_RE = re.compile(rf"\(\s*(?:_?\s*[xX{TIMES}]|국\s*비)\s*(?P<value>[^()]*?)\s*\)")
 
 
 def read_number(text: str) -> int | None:

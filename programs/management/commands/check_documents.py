@@ -15,7 +15,7 @@ from programs.sources import document_files, read_file
 class Command(BaseCommand):
     help = (
         "사업설명서의 항등식(합계, 증감, 재원, 결산 등)을 검사합니다:"
-        " 파일(.txt, .json)이나 저장된 자료(--all). 오류가 있으면 종료 상태 1."
+        " 파일(.pdf, .txt, .json)이나 저장된 자료(--all). 오류가 있으면 종료 상태 1."
     )
 
     def add_arguments(self, parser):

@@ -1,4 +1,4 @@
-"""Import program descriptions from files or folders: extracted text (.txt) or JSON."""
+"""Import program descriptions from files or folders: PDF, extracted text (.txt) or JSON."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +13,7 @@ from programs.store import store_documents
 
 class Command(BaseCommand):
     help = (
-        "사업설명서 파일(.txt 추출 텍스트 또는 .json)을 가져옵니다 (파일 또는 폴더)."
+        "사업설명서 파일(.pdf, .txt 추출 텍스트 또는 .json)을 가져옵니다 (파일 또는 폴더)."
         " 파일마다 전부 저장하거나, 오류가 있으면 아무것도 저장하지 않습니다."
         " 바뀐 사업설명서는 --user 사용자가 가져온 것으로 변경 이력에 남습니다."
     )

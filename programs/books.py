@@ -1,0 +1,142 @@
+"""A book: many program descriptions one after another, in a text or a PDF, split into its
+documents and each read on its own.
+
+A document opens with its first heading (`1 기본 현황` or `□ 사업개요`) once another
+section has been seen since the last one; it starts at the top of that heading's page (its
+title block above it), or, where documents run on without a page break, at the line above
+the heading (the title). What comes before the first document (a cover, a table of
+contents, a summary page) is not a document; a page at a document's end with a few lines of
+words and no table (a chapter's title page) is left out. A PDF's running heads, feet and
+page numbers are left out by `pdfs`; a text's are the parser's page furniture.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from . import pdfs, sources
+from .documents import DocumentError
+from .parsing import NotADocument, decode, parse_document
+from .parsing.sections import is_heading, opens_document
+
+Progress = Callable[[int, int], None] | None
+# A chapter's title page: at most this many lines, none of them a table row or a heading.
+TITLE_PAGE_LINES = 3
+# The title block above a document's first heading fits in this many lines of a page's top.
+TITLE_BLOCK = pdfs.TITLE_BLOCK + pdfs.EDGE_LINES
+
+
+@dataclass
+class Part:
+    source: str
+    pages: str | None  # e.g. "12-15쪽" (of a PDF or of a text with form feeds), "10-250행"
+    document: dict | None
+    error: str | None
+
+
+def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Part]:
+    """The documents of a file, each parsed on its own: one Part per document (or per item
+    of a JSON list). `progress(done, total)` counts pages read of a PDF, documents of a text.
+    A document that fails is a Part with its error, named by its pages; the rest go on."""
+    if pdfs.is_pdf(name, data):
+        try:
+            pages = pdfs.read_pages(data, progress)
+        except NotADocument as error:
+            yield Part(name, None, None, str(error))
+            return
+        yield from _split(name, pages, _starts(pages), "쪽", None)
+        return
+    if not name.lower().endswith(".txt"):
+        yield from _whole(name, data)
+        return
+    try:
+        text = decode(data)
+    except NotADocument as error:
+        yield Part(name, None, None, str(error))
+        return
+    pages = text.split("\f")
+    starts = _starts(pages)
+    if len(starts) <= 1:
+        yield from _whole(name, data)
+        if progress:
+            progress(1, 1)
+        return
+    yield from _split(name, pages, starts, "쪽" if len(pages) > 1 else "행", progress)
+
+
+def _whole(name: str, data: bytes) -> Iterator[Part]:
+    """One file of one document (or of a JSON list), by sources' rules."""
+    try:
+        documents = sources.read_documents(name, data)
+    except DocumentError as error:
+        yield Part(name, None, None, str(error))
+        return
+    for document in documents:
+        yield Part(name, None, document, None)
+
+
+def _starts(pages: list[str]) -> list[tuple[int, int]]:
+    """(page, line) where each document starts: at an opening heading after another
+    section, or at one at the top of a later page than the last start (a document too
+    broken to have other sections still ends where the next one begins)."""
+    starts: list[tuple[int, int]] = []
+    opened = False  # a document's first heading seen, and no other section since
+    for page, text in enumerate(pages):
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            if opens_document(line):
+                near_top = sum(bool(row.strip()) for row in lines[:index]) <= TITLE_BLOCK
+                if not opened or (near_top and starts[-1][0] != page):
+                    starts.append((page, 0) if near_top else (page, _title_line(lines, index)))
+                opened = True
+            elif opened and is_heading(line):
+                opened = False
+    return starts
+
+
+def _title_line(lines: list[str], index: int) -> int:
+    """The line above a heading: the title of a document that runs on after another."""
+    above = index - 1
+    while above > 0 and not lines[above].strip():
+        above -= 1
+    return above
+
+
+def _split(
+    name: str, pages: list[str], starts: list[tuple[int, int]], unit: str, progress: Progress
+) -> Iterator[Part]:
+    if len(starts) <= 1:
+        starts = [(0, 0)]  # one document (or none: the parser says what is missing)
+    ends = [*starts[1:], (len(pages) - 1, None)]
+    for number, ((page, line), (end_page, end_line)) in enumerate(
+        zip(starts, ends, strict=True), 1
+    ):
+        chunks = []
+        for at in range(page, end_page + 1):
+            lines = pages[at].split("\n")
+            last = end_line if at == end_page and end_line is not None else len(lines)
+            chunks.append(lines[line if at == page else 0 : last])
+        while len(chunks) > 1 and (not any(chunks[-1]) or _title_page(chunks[-1])):
+            chunks.pop()
+        where = _where(unit, page, line, page + len(chunks) - 1, chunks)
+        text = "\n\f".join("\n".join(chunk) for chunk in chunks)
+        try:
+            yield Part(name, where, parse_document(text), None)
+        except NotADocument as error:
+            yield Part(name, where, None, f"{where}: {error}")
+        if progress:
+            progress(number, len(starts))
+
+
+def _title_page(lines: list[str]) -> bool:
+    filled = [line for line in lines if line.strip()]
+    return len(filled) <= TITLE_PAGE_LINES and not any(
+        "\t" in line.strip() or is_heading(line) for line in filled
+    )
+
+
+def _where(unit: str, page: int, line: int, last_page: int, chunks: list[list[str]]) -> str:
+    if unit == "쪽":
+        first, last = page + 1, last_page + 1
+    else:  # one page of text: lines
+        first, last = line + 1, line + len(chunks[0])
+    return f"{first}{unit}" if first == last else f"{first}-{last}{unit}"

@@ -1,0 +1,76 @@
+"""The forms this project's report prints, as reading a printed report gives them: read by
+the same parser as the official documents' forms (no browser: the text as `pdfs` reads it
+from the printed 도시농업 활성화 지원 report)."""
+
+from programs.parsing import parse_document
+
+from .conftest import ROOT, load
+
+SAMPLE = ROOT / "samples" / "001_urban_agriculture"
+# 예산 총괄 as printed: 국비 named and beside 증감 in a two-line row, none where it is 0.
+BUDGET = """□ 예산 총괄
+단위: 천원, %
+구분\t2023예산액(A)\t2024예산액(B)\t증감(B−A)\t증감률(%)
+계\t1,698,000\t1,807,500\t109,500\t6
+사무관리비\t48,000\t52,500\t4,500\t9
+행사운영비\t180,000\t165,000\t△15,000\t△8
+민간경상사업보조\t(국비 50,000)\t(국비 60,000)\t30,000\t9
+\t320,000\t350,000
+자치단체경상보조금\t(국비 420,000)\t(국비 436,000)\t90,000\t8
+\t1,150,000\t1,240,000
+"""
+# 결산 as printed: 국비 in brackets over the amounts, and the derived 집행률.
+SETTLEMENTS = """5 최근 3년 결산 현황
+\t단위: 천원, 괄호 안은 국비
+연도\t최종예산\t전년이월\t예산변경\t예산현액\t집행액\t차년이월\t집행잔액\t집행률(%)
+2020\t(400,000)\t(0)\t(0)\t(400,000)\t(388,000)\t(12,000)\t(0)\t94.0
+\t1,520,000\t0\t0\t1,520,000\t1,428,300\t60,000\t31,700
+2021\t(420,000)\t(12,000)\t(0)\t(432,000)\t(425,500)\t(6,500)\t(0)\t95.8
+\t1,610,000\t60,000\t△20,000\t1,650,000\t1,581,240\t45,000\t23,760
+2022\t(450,000)\t(6,500)\t(0)\t(456,500)\t(456,500)\t(0)\t(0)\t98.4
+\t1,655,000\t45,000\t0\t1,700,000\t1,672,880\t0\t27,120
+"""
+# 사업개요 as printed: two rows side by side, the parts of 사업비 in one bracket.
+OVERVIEW = """□ 사업개요
+회계\t일반회계\t사업기간 구분\t연례반복
+개요\t도시농업 참여 확대
+사업비(당해년도)\t1,807,500천원 (국비 496,000 · 시비 1,311,500 · 구비 0 · 기타 0)
+"""
+
+
+def _printed(text: str) -> str:
+    """The sample's text with its 사업개요, 예산 총괄 and 결산 as the report prints them."""
+    lines = text.split("\n")
+    start = {key: next(i for i, line in enumerate(lines) if key in line) for key in KEYS}
+    return "\n".join(
+        lines[: start["□ 사업개요"]]
+        + OVERVIEW.split("\n")
+        + lines[start["□ 사업 담당자"] : start["□ 예산 총괄"]]
+        + BUDGET.split("\n")
+        + lines[start["□ 산출근거"] : start["결 산 현 황"]]
+        + SETTLEMENTS.split("\n")
+    )
+
+
+KEYS = ("□ 사업개요", "□ 사업 담당자", "□ 예산 총괄", "□ 산출근거", "결 산 현 황")
+
+
+def test_the_reports_printed_forms_read_as_the_documents_do():
+    document = parse_document(_printed(SAMPLE.with_suffix(".txt").read_text("utf-8")))
+    expected = load(SAMPLE.with_suffix(".expected.json"))
+    assert document["settlements"] == expected["settlements"]
+    assert (document["account"], document["period_type"]) == ("일반회계", "연례반복")
+    assert document["overview"] == "도시농업 참여 확대"
+    assert document["funding"] == expected["funding"]
+    # The rows with a 국비 read whole; the others lack only the 국비 the report leaves out.
+    by_category = {row["category"]: row for row in document["budget_summary"]}
+    for row in expected["budget_summary"]:
+        if row["prior_national"]:
+            assert by_category[row["category"]] == row
+        else:
+            assert by_category[row["category"]] == row | dict.fromkeys(
+                ("prior_national", "current_national")
+            )
+    assert {key: document["budget_total"][key] for key in ("prior", "current", "change")} == {
+        key: expected["budget_total"][key] for key in ("prior", "current", "change")
+    }
