@@ -370,3 +370,77 @@ def test_several_files_are_one_upload(admin_client, sample_document):
     assert re.search(
         r'<input type="file" name="file" multiple', admin_client.get(URL).content.decode()
     )
+
+
+# ---------------------------------------------------------------- a worker process killed
+
+
+def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path, sample_document):
+    """The worker as production runs it, a process on a database file, killed (SIGKILL)."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    database = tmp_path / "db.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "1"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [*manage, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def shell(code: str) -> str:
+        return run("shell", "-v", "0", "-c", code)
+
+    documents = [titled(sample_document, f"사업 {index}") for index in range(100)]
+    book = tmp_path / "book.json"
+    book.write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+    run("migrate", "-v", "0")
+    shell(
+        "from django.contrib.auth import get_user_model; from programs import jobs;"
+        "user = get_user_model().objects.create_superuser('a', '', 'x');"
+        f"jobs.create(user, [('book.json', open({str(book)!r}, 'rb').read())])"
+    )
+
+    def recorded() -> int:
+        with sqlite3.connect(database) as connection:
+            return connection.execute("select count(*) from programs_importresult").fetchone()[0]
+
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while recorded() < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    cut_off = recorded()
+    assert 10 <= cut_off < 100
+
+    shown = shell(
+        "from datetime import timedelta; from django.utils import timezone;"
+        "from programs import jobs; from programs.models import ImportJob;"
+        "ImportJob.objects.update(updated=timezone.now() - timedelta(hours=1));"
+        "job = ImportJob.objects.get(); print(job.status, jobs.stalled(job)); jobs.resume(job)"
+    )
+    assert shown.split() == ["reading", "True"]
+    run("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", "-v", "0")
+    shown = shell(
+        "from programs.models import ImportJob; job = ImportJob.objects.get();"
+        "print(job.status, job.results.count(), len(job.staged.documents),"
+        " len(set(job.results.values_list('position', flat=True))))"
+    )
+    assert shown.split() == ["read", "100", "100", "100"]
