@@ -123,7 +123,7 @@ def read(job_id: int, attempt: int) -> None:
 def _result(job: ImportJob, file: ImportFile, index: int, part: Part) -> ImportResult:
     """A document's result: read as the preview reads it, within the user's departments."""
     result = ImportResult(
-        job=job, file=file, position=index, source=part.source[:255], pages=part.pages or ""
+        job=job, file=file, position=index, source=part.source[:255], pages=(part.pages or "")[:50]
     )
     if part.error is not None:
         result.error = part.error
@@ -180,7 +180,7 @@ class _Recorder:
 
 
 def _stage(job: ImportJob, recorder: _Recorder) -> None:
-    readable = list(job.results.exclude(document=None))
+    readable = list(job.results.filter(document__isnull=False))
     names = list(job.files.values_list("name", flat=True))
     with transaction.atomic():
         staged = None
@@ -225,7 +225,7 @@ def store(job_id: int, attempt: int) -> None:
     try:
         with transaction.atomic():
             years = imports.confirm(job.staged, job.user)
-            readable = list(job.results.exclude(document=None))
+            readable = list(job.results.filter(document__isnull=False))
             for result, stored in zip(readable, years, strict=True):
                 result.year = stored if isinstance(stored, ProgramYear) else None
             ImportResult.objects.bulk_update(readable, ["year"])
