@@ -25,7 +25,11 @@ setup: .make/requirements
 	$(BIN)/python manage.py import_documents $(SAMPLES)
 	$(BIN)/python manage.py ensure_admin
 
+# The web server and, beside it, the worker of background jobs (imports); Ctrl-C stops both.
+# The worker does not reload on code changes: restart `make run` after changing a task.
 run: setup
+	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: .make/requirements-dev

@@ -29,6 +29,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from . import admin_views, arithmetic, formatting, locking, roles, store, summaries
 from .checks import check_document
@@ -535,6 +536,11 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
                 name="programs_programyear_import",
             ),
             path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(partial(admin_views.job_view, self)),
+                name="programs_programyear_import_job",
+            ),
+            path(
                 "<path:object_id>/history/<int:history_id>/restore/",
                 self.admin_site.admin_view(partial(admin_views.restore_view, self)),
                 name="programs_programyear_restore",
@@ -779,6 +785,8 @@ AccessLog.__str__ = _signed_in(_("로그인"))
 AccessFailureLog.__str__ = _signed_in(_("로그인 실패"))
 
 admin.site.unregister(AccessAttempt)
+# The background jobs' queue rows: an import job's own page shows its progress and result.
+admin.site.unregister(DBTaskResult)
 
 
 @admin.register(AccessAttempt)

@@ -1,4 +1,4 @@
-"""The program years' own admin screens: import, history and restore.
+"""The program years' own admin screens: import (and its jobs), history and restore.
 
 Each view takes the `ProgramYearAdmin` it belongs to, for its permissions and its scoped
 objects (a department editor reaches only their departments' years); `admin.py` wires them.
@@ -7,17 +7,17 @@ objects (a department editor reaches only their departments' years); `admin.py` 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from . import history, imports, roles, store
-from .documents import DocumentError, document_department, stored_document
+from . import history, imports, jobs, roles, store
+from .documents import DocumentError, stored_document
 from .forms import ConfirmImportForm, DocumentUploadForm
-from .models import Program, ProgramYear
-from .sources import read_documents
+from .models import ImportJob, Program, ProgramYear
 
 HISTORY_SHOWN = 100  # records on a year's history page, newest first
 
@@ -33,65 +33,91 @@ def _context(model_admin, request: HttpRequest, title: str, **values) -> dict:
 
 # ---------------------------------------------------------------- import
 
+PREVIEWS_SHOWN = 20  # documents previewed a page of a job's preview
 
-def _refuse_foreign(request: HttpRequest, documents: list) -> None:
-    """Raise DocumentError when the user may not import into a department of these documents."""
-    departments = dict.fromkeys(filter(None, map(document_department, documents)))
-    foreign = roles.foreign_departments(request.user, departments)
-    if foreign:
-        raise DocumentError(
-            gettext("담당 부서가 아닌 부서의 문서는 가져올 수 없습니다: %s") % ", ".join(foreign)
-        )
+
+def _may_import(model_admin, request: HttpRequest) -> None:
+    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
+        raise PermissionDenied
 
 
 def import_view(model_admin, request: HttpRequest) -> HttpResponse:
-    """Upload a document file, preview what it changes, then confirm to store exactly that."""
-    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
-        raise PermissionDenied
+    """Upload document files: a job reads them in the background (`programs.jobs`), its page
+    shows the progress, then the preview to confirm."""
+    _may_import(model_admin, request)
     if request.method == "POST" and "staged" in request.POST:
         return _confirm_import(request)
-    context = _context(model_admin, request, gettext("사업설명서 가져오기"))
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            documents = read_documents(upload.name, upload.read())
-            _refuse_foreign(request, documents)
-            previews = imports.preview(documents)
-        except DocumentError as error:
-            form.add_error("file", f"{upload.name}: {error}")
-        else:
-            # The documents stay on the server: the form carries only which ones.
-            staged = imports.stage(request.user, upload.name, documents, previews)
-            context["confirm"] = ConfirmImportForm(initial={"staged": staged.pk})
-            context["previews"] = previews
-            context["name"] = upload.name
-            context["expires"] = staged.expires
-    context["form"] = form
+        uploads = [(upload.name, upload.read()) for upload in form.cleaned_data["file"]]
+        job = jobs.create(request.user, uploads)
+        return redirect("admin:programs_programyear_import_job", job.pk)
+    context = _context(
+        model_admin,
+        request,
+        gettext("사업설명서 가져오기"),
+        form=form,
+        jobs=jobs.recent(request.user),
+    )
     return TemplateResponse(request, "admin/programs/programyear/import.html", context)
+
+
+def job_view(model_admin, request: HttpRequest, job_id: int) -> HttpResponse:
+    """An import job of the user's: its progress while it runs, then the preview of what was
+    read, to confirm; a job cut off can be resumed, a refused one read again."""
+    _may_import(model_admin, request)
+    job = get_object_or_404(
+        ImportJob.objects.select_related("staged"), pk=job_id, user=request.user
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "resume" and (jobs.stalled(job) or jobs.waiting(job)):
+            jobs.resume(job)
+        elif request.POST.get("action") == "read_again" and job.status not in jobs.RUNNING:
+            jobs.read_again(job)
+        return redirect("admin:programs_programyear_import_job", job.pk)
+    staged = job.staged and imports.staged(job.staged.pk)
+    context = _context(
+        model_admin,
+        request,
+        gettext("가져오기 작업 %s") % job.pk,
+        job=job,
+        files=list(job.files.values_list("name", "done")),
+        results=job.results.select_related("year__program"),
+        running=job.status in jobs.RUNNING and not jobs.stalled(job),
+        stalled=jobs.stalled(job),
+        waiting=jobs.waiting(job),
+    )
+    if job.status == ImportJob.Status.READ and staged:
+        page = Paginator(staged.documents, PREVIEWS_SHOWN).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["previews"] = imports.preview(list(page))
+        context["confirm"] = ConfirmImportForm(initial={"staged": staged.pk})
+        context["expires"] = staged.expires
+    elif job.status == ImportJob.Status.READ and job.staged_id:
+        context["expired"] = True
+    return TemplateResponse(request, "admin/programs/programyear/import_job.html", context)
 
 
 def _confirm_import(request: HttpRequest) -> HttpResponse:
     staged = imports.staged(request.POST.get("staged"))
-    if staged is None:
+    job = staged and ImportJob.objects.filter(staged=staged).first()
+    if job is None:
         messages.error(
             request,
             gettext("미리 본 가져오기가 없거나 기한이 지났습니다. 파일을 다시 올려 주십시오."),
         )
         return redirect("admin:programs_programyear_import")
     try:
-        _refuse_foreign(request, staged.documents)
+        # The departments as they are now: the user's may have changed since the preview.
+        imports.refuse_foreign(request.user, staged.documents)
         if staged.user_id != request.user.pk:
             raise DocumentError(gettext("다른 사람이 미리 본 가져오기입니다."))
-        years = imports.confirm(staged, request.user)
     except DocumentError as error:
         messages.error(request, f"{staged.name}: {error}")
         return redirect("admin:programs_programyear_import")
-    for year in years:
-        messages.success(request, gettext("%s 저장했습니다.") % year)
-    if len(years) == 1 and isinstance(years[0], ProgramYear):
-        return redirect("admin:programs_programyear_change", years[0].pk)
-    return redirect("admin:programs_programyear_changelist")
+    if job.status == ImportJob.Status.READ:
+        jobs.confirm(job)
+    return redirect("admin:programs_programyear_import_job", job.pk)
 
 
 # ---------------------------------------------------------------- history

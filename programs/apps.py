@@ -15,6 +15,8 @@ class ProgramsConfig(AppConfig):
         # django-axes names its app nothing (the admin shows "Axes"); its models' names are
         # translated in locale/ko.
         apps.get_app_config("axes").verbose_name = _("로그인 기록")
+        # Nor has django-tasks-db (its queue of background jobs) Korean for its name.
+        apps.get_app_config("django_tasks_database").verbose_name = _("백그라운드 작업")
         # After `migrate`, and after `flush` (as tests that commit do): the role groups are
         # data, and flush empties every table.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="programs.sync_roles")

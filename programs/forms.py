@@ -34,21 +34,43 @@ class FormRenderer(renderers.Jinja2):
         return super().render(template_name, context, request)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files, each checked as a file field checks one."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
 class DocumentUploadForm(forms.Form):
-    file = forms.FileField(
+    file = MultipleFileField(
         label=_("문서 파일"),
-        help_text=_("사업설명서 PDF(.pdf), PDF에서 추출한 텍스트(.txt) 또는 JSON(.json), 5MB 이하"),
+        help_text=_(
+            "사업설명서 PDF(.pdf), PDF에서 추출한 텍스트(.txt) 또는 JSON(.json), 파일마다 5MB 이하,"
+            " 여러 개를 함께"
+            " 올릴 수 있습니다"
+        ),
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".pdf", ".txt", ".json")):
-            raise forms.ValidationError(
-                _("%(name)s: .pdf, .txt 또는 .json 파일이어야 합니다"), params={"name": upload.name}
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("%(name)s: 5MB보다 큽니다"), params={"name": upload.name})
-        return upload
+        uploads = self.cleaned_data["file"]
+        for upload in uploads:
+            if not upload.name.lower().endswith((".pdf", ".txt", ".json")):
+                raise forms.ValidationError(
+                    _("%(name)s: .pdf, .txt 또는 .json 파일이어야 합니다"),
+                    params={"name": upload.name},
+                )
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s: 5MB보다 큽니다"), params={"name": upload.name}
+                )
+        return uploads
 
 
 class ConfirmImportForm(forms.Form):

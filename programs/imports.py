@@ -9,10 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import history
+from . import history, roles
 from .arithmetic import WARNING
 from .checks import check_document
-from .documents import DocumentError, document_of, read_document, stored_document
+from .documents import (
+    DocumentError,
+    document_department,
+    document_of,
+    read_document,
+    stored_document,
+)
 from .models import Program, ProgramYear, StagedImport
 from .store import paths, replaced_year, store_documents
 
@@ -72,20 +78,35 @@ def preview(documents: list[dict]) -> list[Preview]:
     return previews
 
 
-def stage(user, name: str, documents: list[dict], previews: list[Preview]) -> StagedImport:
-    """Keep the documents previewed, with the versions they were previewed against; the
-    staged imports that have expired go."""
+def refuse_foreign(user, documents: list) -> None:
+    """Raise DocumentError when the user may not import into a department of these documents."""
+    departments = dict.fromkeys(filter(None, map(document_department, documents)))
+    foreign = roles.foreign_departments(user, departments)
+    if foreign:
+        raise DocumentError(
+            _("담당 부서가 아닌 부서의 문서는 가져올 수 없습니다: %s") % ", ".join(foreign)
+        )
+
+
+def readable(document: dict, user) -> tuple[str, int, dict | None]:
+    """What a background import records of a document it read (`programs.jobs`): its title,
+    its fiscal year and the version of the stored year it replaces (None: a new year). Raises
+    DocumentError as the preview would, or when the user may not import into its department.
+    The checks are left to the preview, which shows them."""
+    refuse_foreign(user, [document])
+    read = read_document(document)
+    replaces = replaced_year(read)
+    version = {"pk": replaces.pk, "version": replaces.version} if replaces else None
+    return read.title, read.year.fiscal_year, version
+
+
+def stage(user, name: str, documents: list[dict], versions: list[dict | None]) -> StagedImport:
+    """Keep the documents previewed, with the versions they were previewed against;
+    the staged imports that have expired go."""
     now = timezone.now()
     StagedImport.objects.filter(expires__lt=now).delete()
     return StagedImport.objects.create(
-        user=user,
-        name=name,
-        documents=documents,
-        versions=[
-            {"pk": p.replaces.pk, "version": p.replaces.version} if p.replaces else None
-            for p in previews
-        ],
-        expires=now + LIFETIME,
+        user=user, name=name, documents=documents, versions=versions, expires=now + LIFETIME
     )
 
 

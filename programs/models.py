@@ -888,3 +888,86 @@ class CategoryTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} ({self.fiscal_year})"
+
+
+class ImportJob(models.Model):
+    """An import of uploaded files read in the background (`programs.jobs`): which files, how
+    far reading has come, each document's result, and the staged import it gives."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("대기 중")
+        READING = "reading", _("읽는 중")
+        READ = "read", _("미리 보기")
+        STORING = "storing", _("저장 중")
+        STORED = "stored", _("저장함")
+        REFUSED = "refused", _("저장하지 않음")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("올린 사람")
+    )
+    created = models.DateTimeField(_("올린 때"), auto_now_add=True)
+    # The last sign of life of the task working on it: a job that stopped moving was cut off.
+    updated = models.DateTimeField(_("마지막 진행"), auto_now=True)
+    status = models.CharField(_("상태"), max_length=10, choices=Status, default=Status.QUEUED)
+    # Which run of the job may write: a resumed job's earlier run, if still alive, stops.
+    attempt = models.PositiveIntegerField(_("실행 차례"), default=1)
+    # Of the file being read: how far (pages or documents, as its reader counts).
+    step_done = models.PositiveIntegerField(default=0)
+    step_total = models.PositiveIntegerField(default=0)
+    staged = models.OneToOneField(
+        StagedImport, models.SET_NULL, null=True, related_name="job", verbose_name=_("미리 보기")
+    )
+    message = models.TextField(_("결과"), blank=True)
+
+    class Meta:
+        ordering = ("-created", "-pk")
+        verbose_name = _("가져오기 작업")
+        verbose_name_plural = _("가져오기 작업")
+
+    def __str__(self) -> str:
+        return f"{self.pk}"
+
+
+class ImportFile(models.Model):
+    """One uploaded file of a job, kept in the database: any worker can read it."""
+
+    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(_("파일 이름"), max_length=255)
+    data = models.BinaryField(_("내용"))
+    done = models.BooleanField(_("다 읽음"), default=False)
+
+    class Meta:
+        ordering = ("position", "pk")
+        verbose_name = _("가져올 파일")
+        verbose_name_plural = _("가져올 파일")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportResult(models.Model):
+    """What reading one document of a job gave: the document, or why it was refused."""
+
+    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="results")
+    file = models.ForeignKey(ImportFile, models.CASCADE, related_name="results")
+    position = models.PositiveIntegerField()  # in its file: where a resumed job goes on
+    source = models.CharField(_("출처"), max_length=255)
+    pages = models.CharField(_("쪽"), max_length=50, blank=True)
+    document = models.JSONField(_("읽은 문서"), null=True)
+    error = models.TextField(_("오류"), blank=True)
+    title = models.CharField(_("사업명"), max_length=255, blank=True)
+    fiscal_year = models.IntegerField(_("회계연도"), null=True)
+    # {"pk", "version"} of the stored year the document replaces, as read; null for a new one.
+    replaces = models.JSONField(_("바꿀 연도"), null=True)
+    year = models.ForeignKey(
+        ProgramYear, models.SET_NULL, null=True, related_name="+", verbose_name=_("저장된 연도")
+    )
+
+    class Meta:
+        ordering = ("file__position", "position", "pk")
+        verbose_name = _("가져오기 결과")
+        verbose_name_plural = _("가져오기 결과")
+
+    def __str__(self) -> str:
+        return self.source

@@ -27,6 +27,12 @@ def empty_caches():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run as they are queued (tests/test_jobs.py runs the real worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 # The pages' "today" in the modules that use `fixed_today`: contract deadlines, print dates.
 TODAY = datetime.date(2026, 11, 27)
 

@@ -98,7 +98,9 @@ def test_the_admin_import_page_refuses_an_absurd_number(admin_client, sample_doc
     sample_document["budget_summary"][0]["current"] = ABSURD
     data = json.dumps(sample_document, ensure_ascii=False).encode()
     response = admin_client.post(
-        reverse("admin:programs_programyear_import"), {"file": SimpleUploadedFile("a.json", data)}
+        reverse("admin:programs_programyear_import"),
+        {"file": SimpleUploadedFile("a.json", data)},
+        follow=True,
     )
     assert "a.json: budget_summary[0].current:" in response.content.decode()
     assert ProgramYear.objects.count() == 0
@@ -300,7 +302,9 @@ def test_the_import_preview_shows_markup_as_text(admin_client, sample_document):
     document = hostile(sample_document)
     data = json.dumps(document, ensure_ascii=False).encode()
     response = admin_client.post(
-        reverse("admin:programs_programyear_import"), {"file": SimpleUploadedFile("h.json", data)}
+        reverse("admin:programs_programyear_import"),
+        {"file": SimpleUploadedFile("h.json", data)},
+        follow=True,
     )
     assert_escaped(response.content.decode(), document["title"], document["purpose"])
 

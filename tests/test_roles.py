@@ -235,7 +235,7 @@ def test_departments_and_their_editors_are_the_budget_offices(clients, years):
 
 def upload(client: Client, path):
     url = reverse("admin:programs_programyear_import")
-    return client.post(url, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+    return client.post(url, {"file": SimpleUploadedFile(path.name, path.read_bytes())}, follow=True)
 
 
 @pytest.mark.parametrize(("who", "status"), [("viewer", 403), ("editor", 200), ("office", 200)])
@@ -271,6 +271,7 @@ def test_an_editor_cannot_import_into_a_department_that_is_new(clients, sample_d
     response = clients["editor"].post(
         reverse("admin:programs_programyear_import"),
         {"file": SimpleUploadedFile("new.json", data)},
+        follow=True,
     )
     assert "노동공정상생정책관 새 부서" in response.content.decode()
     assert not Department.objects.filter(name="새 부서").exists()

@@ -35,20 +35,25 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         refused: list[str] = []
         stored = 0
-        for path in files:
+        progress = _Progress(self.stderr, len(files))
+        for done, path in enumerate(files, 1):
             # Every file is read; each is stored whole or not at all.
             try:
                 documents = read_file(path)
                 years = store_documents(documents, user=importer, reason=import_reason(str(path)))
             except (DocumentError, OSError) as error:
                 refused.append(f"{path}: {error}")
+                progress.clear()
                 self.stderr.write(refused[-1])
+                progress.show(done)
                 continue
             stored += 1
+            progress.clear()
             self.stdout.write(f"{path}: {len(years)}건 저장 ({', '.join(map(_name, years))})")
             for document in documents:
                 for warning in document.get("warnings") or []:
                     self.stdout.write(f"  {path}: 경고: {warning}")
+            progress.show(done)
         refresh_statistics()  # the tables may have grown much
         summary = f"파일 {len(files)}개 중 {stored}개 저장, {len(refused)}개 거부"
         if refused:
@@ -65,3 +70,35 @@ def _name(stored: ProgramYear | Program) -> str:
     if isinstance(stored, Program):
         return f"{stored.title} (연도 없음)"
     return f"{stored.program.title} {stored.fiscal_year}"
+
+
+class _Progress:
+    """How far an import of many files is, on standard error: a bar redrawn in place on a
+    terminal; elsewhere (a log) a line at each tenth of the files."""
+
+    WIDTH = 30
+
+    def __init__(self, out, total: int):
+        self.out, self.total = out, total
+        self.terminal = total > 1 and out.isatty()
+        self.tenths = 0 if total > 1 else 10  # one file: nothing to show
+
+    def clear(self) -> None:
+        """Before a line of output: the bar goes, to be drawn again below it."""
+        if self.terminal:
+            self.out.write("\r\x1b[K", ending="", style_func=_plain)
+
+    def show(self, done: int) -> None:
+        if self.terminal:
+            filled = self.WIDTH * done // self.total
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            self.out.write(f"\r[{bar}] {done}/{self.total} 파일", ending="", style_func=_plain)
+            if done == self.total:
+                self.out.write("")
+        elif 10 * done // self.total > self.tenths:
+            self.tenths = 10 * done // self.total
+            self.out.write(f"가져오는 중: {done}/{self.total} 파일", style_func=_plain)
+
+
+def _plain(text: str) -> str:
+    return text  # progress is no error: not in the error colour of standard error
