@@ -46,7 +46,7 @@ def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Pa
         yield from _split(name, pages, _starts(pages), "쪽", None)
         return
     if not name.lower().endswith(".txt"):
-        yield from _whole(name, data)
+        yield from _whole(name, data, progress)
         return
     try:
         text = decode(data)
@@ -56,22 +56,22 @@ def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Pa
     pages = text.split("\f")
     starts = _starts(pages)
     if len(starts) <= 1:
-        yield from _whole(name, data)
-        if progress:
-            progress(1, 1)
+        yield from _whole(name, data, progress)
         return
     yield from _split(name, pages, starts, "쪽" if len(pages) > 1 else "행", progress)
 
 
-def _whole(name: str, data: bytes) -> Iterator[Part]:
+def _whole(name: str, data: bytes, progress: Progress) -> Iterator[Part]:
     """One file of one document (or of a JSON list), by sources' rules."""
     try:
         documents = sources.read_documents(name, data)
     except DocumentError as error:
         yield Part(name, None, None, str(error))
         return
-    for document in documents:
-        yield Part(name, None, document, None)
+    for number, document in enumerate(documents, 1):
+        if progress:
+            progress(number, len(documents))
+        yield Part(name if len(documents) == 1 else f"{name}[{number - 1}]", None, document, None)
 
 
 def _starts(pages: list[str]) -> list[tuple[int, int]]:
@@ -120,11 +120,12 @@ def _split(
         where = _where(unit, page, line, page + len(chunks) - 1, chunks)
         text = "\n\f".join("\n".join(chunk) for chunk in chunks)
         try:
-            yield Part(name, where, parse_document(text), None)
+            part = Part(name, where, parse_document(text), None)
         except NotADocument as error:
-            yield Part(name, where, None, f"{where}: {error}")
+            part = Part(name, where, None, f"{where}: {error}")
         if progress:
             progress(number, len(starts))
+        yield part
 
 
 def _title_page(lines: list[str]) -> bool:

@@ -160,23 +160,23 @@ def test_a_job_cut_off_while_storing_stored_nothing_and_stores_all_when_resumed(
 
     from programs import store
 
-    original = store.store_document
+    original = store._write_sections
 
-    def killed_on_the_third(document, *args, **kwargs):
-        if document["title"] == "사업 2":
-            raise Killed
-        return original(document, *args, **kwargs)
+    def killed_while_writing(*args, **kwargs):
+        # The years are written by now; their sections and history would come next.
+        assert ProgramYear.objects.count() == 3
+        raise Killed
 
-    monkeypatch.setattr(store, "store_document", killed_on_the_third)
+    monkeypatch.setattr(store, "_write_sections", killed_while_writing)
     real_worker()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.STORING
-    assert ProgramYear.objects.count() == 0  # two were stored, and rolled back with the rest
+    assert ProgramYear.objects.count() == 0  # written, and rolled back with the rest
     stall(job)
     page = admin_client.get(job_url(job)).content.decode()
     assert "중단됨 - 저장하는 중에 멈췄습니다. 아무것도 저장되지 않았습니다." in page
 
-    monkeypatch.setattr(store, "store_document", original)
+    monkeypatch.setattr(store, "_write_sections", original)
     admin_client.post(job_url(job), {"action": "resume"})
     real_worker()
     job.refresh_from_db()
