@@ -1,0 +1,90 @@
+"""Bullets Tesseract cannot name. Its Korean model has no `○`: it reads the ring as `<`, `(>`,
+`(2` or `6`, with a low confidence. A word of one or two characters and no Hangul syllable
+whose box holds a ring (ink round the edge, paper in the middle and in the corners, about as
+wide as high) is a circle bullet, whatever Tesseract called it; a square (`□`, ink in its
+corners) is not."""
+
+import dataclasses
+import re
+
+from PIL import Image
+
+from ..parsing.characters import NEGATIVE
+from .tesseract import Word
+
+BULLET = "○"
+# A figure in groups of three whose separators came out as `,` and `.` mixed or doubled
+# (`2,.996,971`, `2.577,216`): amounts have no decimals, so every separator is a comma. A
+# lone `.` between digits (`99.4`, an execution rate) is a decimal point and stays.
+_GROUPED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[,.]{1,2}\d{3})+(?![\d.,])")
+# One letter glued before a figure that fills its word: the Korean model has no triangle and
+# reads the negative sign `△` as a Hangul syllable or jamo (`스65,000`).
+_SIGN_RE = re.compile(r"[\u3131-\u318e\uac00-\ud7a3](?=\d{1,3}(?:,\d{3})*$)")
+_DARK = 160
+_LONGEST = 2  # characters: a bullet is one mark, which Tesseract may split in two
+
+
+def name_rings(grey: Image.Image, words: list[Word]) -> list[Word]:
+    """The words, with the rings that begin a line or a cell named `○`."""
+    return [
+        dataclasses.replace(word, text=BULLET)
+        if _maybe_mark(word.text) and _first(word, words) and _ring(grey, word)
+        else word
+        for word in words
+    ]
+
+
+def figures(words: list[Word]) -> list[Word]:
+    """The words, with figures' separators and negative signs put back."""
+    return [dataclasses.replace(word, text=_figure(word.text)) for word in words]
+
+
+def _figure(text: str) -> str:
+    text = _GROUPED_RE.sub(_commas, text)
+    return _SIGN_RE.sub(NEGATIVE, text) if _SIGN_RE.match(text) else text
+
+
+def _commas(match: re.Match) -> str:
+    found = match[0]
+    if "," not in found and found.count(".") == 1:
+        return found  # `1.234` may be a decimal
+    return re.sub(r"[,.]+", ",", found)
+
+
+def _first(word: Word, words: list[Word]) -> bool:
+    """No word of the same line ends within two letters' width before this one."""
+    reach = word.left - 2 * word.height
+    return not any(
+        reach <= other.right <= word.left
+        and other.top < word.bottom
+        and other.bottom > word.top
+        and other is not word
+        for other in words
+    )
+
+
+def _maybe_mark(text: str) -> bool:
+    if len(text) > _LONGEST:
+        return False
+    return not any("가" <= char <= "힣" for char in text)
+
+
+def _ring(grey: Image.Image, word: Word) -> bool:
+    if not word.width or not 0.7 <= word.height / word.width <= 1.4 or word.width < 6:
+        return False
+    box = grey.crop((word.left, word.top, word.right, word.bottom)).point(
+        lambda value: 255 if value < _DARK else 0
+    )
+    size = 8  # the box at 8×8: two pixels of edge all round, a 4×4 middle
+    cells = box.resize((size, size), Image.BOX).tobytes()
+    middle = [cells[y * size + x] for y in range(2, 6) for x in range(2, 6)]
+    edge = [
+        cells[y * size + x]
+        for y in range(size)
+        for x in range(size)
+        if not (2 <= x < 6 and 2 <= y < 6)
+    ]
+    corners = [cells[0], cells[size - 1], cells[-size], cells[-1]]
+    inside = sum(middle) / (255 * len(middle))
+    around = sum(edge) / (255 * len(edge))
+    return inside < 0.15 and around > 0.2 and sum(corners) / (255 * 4) < 0.3
