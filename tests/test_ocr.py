@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from PIL import Image, ImageDraw, ImageFont
 
 from programs import ocr
-from programs.ocr import image, layout, marks
-from programs.ocr.confidence import DOUBTFUL, review
+from programs.ocr import headings, image, layout, marks, tesseract
+from programs.ocr.confidence import review
 from programs.ocr.layout import OcrLine
-from programs.ocr.tesseract import Word
+from programs.ocr.tesseract import DOUBTFUL, Word
 
 from .conftest import ROOT
 
@@ -59,8 +59,8 @@ def test_skew_is_measured_and_undone(angle):
     assert len(horizontal) == 5 and len(vertical) == 2
 
 
-def word(left: int, top: int, text: str, confidence: float = 95.0, height: int = 20) -> Word:
-    return Word(left, top, 18 * len(text), height, confidence, text)
+def word(left: int, top: int, text: str, confidence: float = 95.0, spaced: bool = True) -> Word:
+    return Word(left, top, 18 * len(text), 20, confidence, text, spaced)
 
 
 def test_words_go_to_the_cells_their_boxes_fall_in():
@@ -68,7 +68,7 @@ def test_words_go_to_the_cells_their_boxes_fall_in():
     words = [
         word(120, 100, "□"),
         word(150, 100, "사업"),
-        word(200, 100, "담당자"),  # a space: the gap is wider than a third of the height
+        word(200, 100, "담당자"),
         word(520, 250, "김경미"),
         word(920, 250, "강웅구"),
         word(520, 285, "2133-5360"),  # the cell's second printed line
@@ -85,9 +85,11 @@ def test_words_go_to_the_cells_their_boxes_fall_in():
     ]
 
 
-def test_syllables_tesseract_splits_are_joined():
-    assert layout.join_words([word(0, 0, "민간"), word(38, 0, "위탁금")]) == "민간위탁금"
-    assert layout.join_words([word(0, 0, "민간"), word(46, 0, "위탁금")]) == "민간 위탁금"
+def test_words_are_spaced_as_tesseracts_text_spaces_them_not_by_their_gaps():
+    read = [word(0, 0, "위"), word(30, 0, "수"), word(60, 0, "탁"), word(100, 0, "협약")]
+    assert layout.join_words(tesseract._spaced(read, "위수탁 협약\n")) == "위수탁 협약"
+    # where the two readings part, every word is spaced rather than glued
+    assert layout.join_words(tesseract._spaced(read, "위수 다른\n")) == "위 수 탁 협약"
 
 
 # ---------------------------------------------------------------- marks Tesseract misnames
@@ -99,8 +101,6 @@ def test_syllables_tesseract_splits_are_joined():
         ("2,.996,971", "2,996,971"),
         ("2.577,216", "2,577,216"),
         ("654.000.000", "654,000,000"),
-        ("스65,000", "△65,000"),
-        ("ㅅ50", "△50"),
         ("99.4", "99.4"),  # an execution rate keeps its decimal point
         ("2013.1.23", "2013.1.23"),
         ("2133-5360", "2133-5360"),
@@ -110,6 +110,21 @@ def test_syllables_tesseract_splits_are_joined():
 def test_figures_get_their_separators_and_signs_back(read, meant):
     [fixed] = marks.figures([word(0, 0, read)])
     assert fixed.text == meant
+
+
+@pytest.mark.parametrize(
+    "cell, meant",
+    [
+        (["스65,000"], "△65,000"),
+        (["ㅅ", "50"], "△50"),
+        (["제", "11", "조"], "제11조"),  # more than a letter and a figure: no sign
+        (["제11조"], "제11조"),
+        (["시설비"], "시설비"),
+    ],
+)
+def test_a_letter_alone_before_a_figure_in_a_cell_is_the_negative_sign(cell, meant):
+    words = [word(index * 40, 0, text, spaced=False) for index, text in enumerate(cell)]
+    assert layout.join_words(marks.sign(words)) == meant
 
 
 def test_a_ring_that_begins_a_line_is_a_circle_bullet_and_a_square_is_not():
@@ -126,6 +141,23 @@ def test_a_ring_that_begins_a_line_is_a_circle_bullet_and_a_square_is_not():
         Word(200, 10, 21, 21, 30.0, "<"),
     ]
     assert [w.text for w in marks.name_rings(page, words)] == ["○", "사업", "ㅁ", "운영", "<"]
+
+
+@pytest.mark.parametrize(
+    "read, confidence, meant",
+    [
+        ("ㅁ 산으근거", 40.0, "ㅁ 산출근거"),
+        ("□ 2024년도 추진일졍", 60.0, "□ 2024년도 추진일정"),
+        ("ㅁ 산으근거", 95.0, "ㅁ 산으근거"),  # a confident reading stays
+        ("ㅁ 사업계획", 40.0, "ㅁ 사업계획"),  # two syllables from 사업개요: another heading
+        ("산으근거", 40.0, "산으근거"),  # no square marker: not a heading
+    ],
+)
+def test_a_doubtful_heading_one_syllable_off_a_section_name_is_mended(read, confidence, meant):
+    line = OcrLine(0, ((word(0, 0, read, confidence),),))
+    [mended_line], mended = headings.mend([line])
+    assert mended_line.text == meant
+    assert [(m.read, m.meant) for m in mended] == ([(read, meant)] if read != meant else [])
 
 
 # ---------------------------------------------------------------- confidence and corrections

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
 
-from . import image, layout, marks, tesseract
+from . import headings, image, layout, marks, tesseract
 from .layout import OcrLine
 from .tesseract import OcrError, Word, available
 
@@ -52,6 +52,7 @@ class OcrPage:
     image: bytes = field(repr=False)  # the levelled page as PNG, as Tesseract saw it
     skew: float = 0.0  # degrees the page was turned to level it
     seconds: float = 0.0
+    mended: list[headings.Mended] = field(default_factory=list)  # headings put right
 
     @property
     def words(self) -> list[Word]:
@@ -69,9 +70,9 @@ def read_image(picture: Image.Image, number: int = 1, dpi: int | None = None) ->
     clean = image.erase(grey, horizontal, vertical, dpi)
     png = _png(clean)
     words = marks.figures(marks.name_rings(clean, tesseract.words(png, dpi)))
-    found = layout.lines(words, horizontal, vertical, dpi)
+    found, mended = headings.mend(layout.lines(words, horizontal, vertical, dpi))
     text = "\n".join(line.text for line in found)
-    return OcrPage(number, text, found, png, angle, time.perf_counter() - started)
+    return OcrPage(number, text, found, png, angle, time.perf_counter() - started, mended)
 
 
 def read_pdf_pages(

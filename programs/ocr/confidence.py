@@ -19,8 +19,8 @@ from ..checks import check_document
 from ..formatting import amount
 from ..parsing.text import compact
 from . import OcrPage, Word
+from .tesseract import DOUBTFUL
 
-DOUBTFUL = 80.0  # Tesseract's 0-100; measured on the printed samples (docs/benchmarks.md)
 _NUMBER_RE = re.compile(r"\d{1,3}(?:[,.]\d{3})+|\d+")
 _MAX_ROUNDS = 5  # corrections are made one at a time, each against the checks again
 
@@ -72,6 +72,15 @@ def review(document: dict, pages: list[OcrPage]) -> dict[str, Reading]:
     printed = list(_printed(pages))
     found = readings(document, printed)
     warnings = document.setdefault("warnings", [])
+    first_line = 0
+    for page in pages:
+        for mended in page.mended:
+            warnings.append(
+                f"{page.number}쪽, {first_line + mended.index + 1}행: OCR이 '{mended.read}'(으)로"
+                f" 읽은 절 제목을 '{mended.meant}'(으)로 고침 (글자 하나, 신뢰도"
+                f" {mended.confidence:.0f}%)"
+            )
+        first_line += len(page.lines)
     corrected = correct(document, found)
     for path, (before, after, reading) in corrected.items():
         warnings.append(

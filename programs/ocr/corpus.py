@@ -9,6 +9,7 @@ words): the fields that reading gets right are the printed fields, and OCR is sc
 
 import io
 import json
+import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ _SPACE = "\x01"  # what Chromium's PDFs carry for a space
 class Measure:
     name: str
     pages: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall clock, reading the page images
+    cpu: float = 0.0  # processor time of this process and of Tesseract, the same span
     printed: int = 0  # fields the report prints and the text layer reads right
     right: int = 0  # of those, the fields OCR reads right
     wrong: list[str] = field(default_factory=list)
@@ -56,9 +58,10 @@ def measure(path: Path, *, scan: bool = False) -> Measure:
             picture = pdf[index].render(scale=dpi / 72, grayscale=True).to_pil()
             if scan:
                 picture = scanned(picture, SCAN_ANGLE * (-1) ** index, seed=index)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu()
             pages.append(read_image(picture, index + 1, dpi))
             result.seconds += time.perf_counter() - started
+            result.cpu += _cpu() - cpu
     finally:
         pdf.close()
     result.pages = len(pages)
@@ -77,6 +80,11 @@ def measure(path: Path, *, scan: bool = False) -> Measure:
     result.wrong = sorted(wrong)
     result.flagged = [path for path in result.wrong if any(path in w for w in warnings)]
     return result
+
+
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def _expected(path: Path) -> dict:

@@ -143,7 +143,8 @@ def erase(grey: Image.Image, horizontal: list[Rule], vertical: list[Rule], dpi: 
 
     clean = grey.copy()
     draw = ImageDraw.Draw(clean)
-    half = max(2, round(dpi * _THICKEST / 2) + 1)
+    # half the thickest rule, and two pixels of its grey edge that would read as `_`
+    half = max(2, round(dpi * _THICKEST / 2) + 2)
     for rule in horizontal:
         draw.rectangle((rule.start, rule.at - half, rule.end, rule.at + half), fill=255)
     for rule in vertical:

@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass
 from statistics import median
 
+from . import marks
 from .image import Rule
 from .tesseract import Word
 
@@ -67,6 +68,7 @@ def lines(
             cells: list[list[Word]] = [[] for _ in range(len(band.cuts) + 1)]
             for word in row:
                 cells[band.cell(word)].append(word)
+            cells = [marks.sign(cell) for cell in cells]
             found.append(OcrLine(min(word.top for word in row), tuple(map(tuple, cells))))
     return sorted(found, key=lambda line: line.top)
 
@@ -130,12 +132,7 @@ def _rows(words: list[Word]) -> list[list[Word]]:
 
 
 def join_words(words: tuple[Word, ...] | list[Word]) -> str:
-    """Words of one line and cell as printed: Tesseract splits Hangul into syllables, so a
-    space goes only where the gap is wider than a third of the letters' height."""
-    if not words:
-        return ""
-    gap = median(word.height for word in words) / 3
-    text = words[0].text
-    for before, word in itertools.pairwise(words):
-        text += (" " if word.left - before.right > gap else "") + word.text
-    return text
+    """Words of one line and cell, with a space where Tesseract's text has one."""
+    return "".join(
+        (" " if word.spaced and index else "") + word.text for index, word in enumerate(words)
+    )

@@ -10,16 +10,16 @@ import re
 from PIL import Image
 
 from ..parsing.characters import NEGATIVE
-from .tesseract import Word
+from .tesseract import DOUBTFUL, Word
 
 BULLET = "○"
 # A figure in groups of three whose separators came out as `,` and `.` mixed or doubled
 # (`2,.996,971`, `2.577,216`): amounts have no decimals, so every separator is a comma. A
 # lone `.` between digits (`99.4`, an execution rate) is a decimal point and stays.
 _GROUPED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[,.]{1,2}\d{3})+(?![\d.,])")
-# One letter glued before a figure that fills its word: the Korean model has no triangle and
-# reads the negative sign `△` as a Hangul syllable or jamo (`스65,000`).
-_SIGN_RE = re.compile(r"[\u3131-\u318e\uac00-\ud7a3](?=\d{1,3}(?:,\d{3})*$)")
+# A cell of one letter and a figure: the Korean model has no triangle and reads the negative
+# sign `△` as a Hangul syllable or jamo (`스65,000`, `ㅅ50`).
+_SIGNED_RE = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]\d{1,3}(?:,\d{3})*")
 _DARK = 160
 _LONGEST = 2  # characters: a bullet is one mark, which Tesseract may split in two
 
@@ -28,20 +28,24 @@ def name_rings(grey: Image.Image, words: list[Word]) -> list[Word]:
     """The words, with the rings that begin a line or a cell named `○`."""
     return [
         dataclasses.replace(word, text=BULLET)
-        if _maybe_mark(word.text) and _first(word, words) and _ring(grey, word)
+        if _maybe_mark(word) and _first(word, words) and _ring(grey, word)
         else word
         for word in words
     ]
 
 
 def figures(words: list[Word]) -> list[Word]:
-    """The words, with figures' separators and negative signs put back."""
-    return [dataclasses.replace(word, text=_figure(word.text)) for word in words]
+    """The words, with figures' separators put back."""
+    return [dataclasses.replace(word, text=_GROUPED_RE.sub(_commas, word.text)) for word in words]
 
 
-def _figure(text: str) -> str:
-    text = _GROUPED_RE.sub(_commas, text)
-    return _SIGN_RE.sub(NEGATIVE, text) if _SIGN_RE.match(text) else text
+def sign(cell: list[Word]) -> list[Word]:
+    """A table cell's words, with a misread negative sign put back where the cell holds
+    nothing but one letter and a figure."""
+    if not cell or not _SIGNED_RE.fullmatch("".join(word.text for word in cell)):
+        return cell
+    first = cell[0]
+    return [dataclasses.replace(first, text=NEGATIVE + first.text[1:]), *cell[1:]]
 
 
 def _commas(match: re.Match) -> str:
@@ -63,10 +67,10 @@ def _first(word: Word, words: list[Word]) -> bool:
     )
 
 
-def _maybe_mark(text: str) -> bool:
-    if len(text) > _LONGEST:
-        return False
-    return not any("가" <= char <= "힣" for char in text)
+def _maybe_mark(word: Word) -> bool:
+    if len(word.text) > _LONGEST or (word.text.isdigit() and word.confidence >= DOUBTFUL):
+        return False  # a figure read with confidence (`0`) is a figure
+    return not any("가" <= char <= "힣" for char in word.text)
 
 
 def _ring(grey: Image.Image, word: Word) -> bool:

@@ -1,5 +1,6 @@
 """Print how well OCR reads printed reports whose expected JSON is known, and how fast."""
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -37,18 +38,20 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("견줄 문서(.pdf와 .expected.json)가 없습니다")
         printed = right = flagged = mended = pages = 0
-        seconds = 0.0
+        seconds = cpu = 0.0
         for path in files:
             result = measure(path, scan=scan)
             printed, right = printed + result.printed, right + result.right
             flagged, mended = flagged + len(result.flagged), mended + result.mended
             pages, seconds = pages + result.pages, seconds + result.seconds
+            cpu += result.cpu
             share = result.right / result.printed if result.printed else 0.0
             skews = ", ".join(f"{skew:+.1f}°" for skew in result.skews)
             self.stdout.write(
                 f"{path}: {result.right}/{result.printed} ({share:.1%}),"
                 f" 틀린 칸 {len(result.wrong)}개 중 경고로 표시 {len(result.flagged)},"
-                f" 항등식 교정 {result.mended}, 쪽당 {result.seconds / result.pages:.1f}초,"
+                f" 항등식 교정 {result.mended}, 쪽당 {result.seconds / result.pages:.1f}초"
+                f" (CPU {result.cpu / result.pages:.1f}초),"
                 f" 기울기 {skews}"
             )
             if wrong:
@@ -59,4 +62,5 @@ class Command(BaseCommand):
             f"합계: {right}/{printed} ({right / printed if printed else 0:.1%}),"
             f" 틀린 칸 {printed - right}개 중 경고로 표시 {flagged}, 항등식 교정 {mended},"
             f" {pages}쪽, 쪽당 {seconds / pages if pages else 0:.1f}초"
+            f" (CPU {cpu / pages if pages else 0:.1f}초), 부하 {os.getloadavg()[0]:.1f}"
         )
