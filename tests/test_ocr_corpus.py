@@ -21,6 +21,8 @@ from programs.store import store_documents
 from .conftest import SAMPLES, load
 
 if not ocr.available():
+    if os.environ.get("CI"):
+        raise RuntimeError("Tesseract is missing: .ci/run installs tesseract-ocr-kor with apt-get")
     pytest.skip(
         "Tesseract with its Korean model (tesseract-ocr-kor) is missing", allow_module_level=True
     )

@@ -16,7 +16,8 @@ from pathlib import Path
 
 LANGUAGE = "kor"
 # Below this confidence (Tesseract's 0-100) a word is doubtful: its values are named in
-# warnings and may be corrected. Measured on the printed samples (docs/benchmarks.md).
+# warnings and may be corrected. Clean words of the printed samples read 90-97; misread
+# bullets and jamo 10-55 (docs/benchmarks.md).
 DOUBTFUL = 80.0
 # One block of text: measured on the printed reports, it reads rows of cells as rows (the
 # sparse-text mode, 11, scatters syllables and invents jamo between them).
