@@ -135,14 +135,18 @@ def test_a_ring_that_begins_a_line_is_a_circle_bullet_and_a_square_is_not():
     draw.ellipse((10, 10, 30, 30), outline=0, width=2)
     draw.rectangle((10, 60, 30, 80), outline=0, width=2)
     draw.ellipse((200, 10, 220, 30), outline=0, width=2)  # after a word: not a bullet
+    draw.ellipse((300, 60, 320, 80), outline=0, width=2)  # nothing after it: a figure 0
     words = [
         Word(10, 10, 21, 21, 30.0, "(2"),
         Word(40, 10, 60, 21, 95.0, "사업"),
         Word(10, 60, 21, 21, 90.0, "ㅁ"),
+        Word(40, 60, 60, 21, 95.0, "사업개요"),
         Word(150, 10, 40, 21, 95.0, "운영"),
         Word(200, 10, 21, 21, 30.0, "<"),
+        Word(300, 60, 21, 21, 60.0, "0"),
     ]
-    assert [w.text for w in marks.name_rings(page, words)] == ["○", "사업", "ㅁ", "운영", "<"]
+    named = [w.text for w in marks.name_rings(page, words)]
+    assert named == ["○", "사업", "ㅁ", "사업개요", "운영", "<", "0"]
 
 
 @pytest.mark.parametrize(

@@ -21,14 +21,14 @@ _GROUPED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[,.]{1,2}\d{3})+(?![\d.,])")
 # sign `△` as a Hangul syllable or jamo (`스65,000`, `ㅅ50`).
 _SIGNED_RE = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]\d{1,3}(?:,\d{3})*")
 _DARK = 160
-_LONGEST = 2  # characters: a bullet is one mark, which Tesseract may split in two
+_LONGEST = 3  # characters: a bullet is one mark, which Tesseract may read as up to three
 
 
 def name_rings(grey: Image.Image, words: list[Word]) -> list[Word]:
     """The words, with the rings that begin a line or a cell named `○`."""
     return [
         dataclasses.replace(word, text=BULLET)
-        if _maybe_mark(word) and _first(word, words) and _ring(grey, word)
+        if _maybe_mark(word) and _leads(word, words) and _ring(grey, word)
         else word
         for word in words
     ]
@@ -55,15 +55,17 @@ def _commas(match: re.Match) -> str:
     return re.sub(r"[,.]+", ",", found)
 
 
-def _first(word: Word, words: list[Word]) -> bool:
-    """No word of the same line ends within two letters' width before this one."""
-    reach = word.left - 2 * word.height
-    return not any(
-        reach <= other.right <= word.left
-        and other.top < word.bottom
-        and other.bottom > word.top
-        and other is not word
+def _leads(word: Word, words: list[Word]) -> bool:
+    """A bullet begins its line and a word follows it: no word of the same line ends within
+    two letters' width before it, and one begins within that width after it."""
+    reach = 2 * word.height
+    same_line = [
+        other
         for other in words
+        if other.top < word.bottom and other.bottom > word.top and other is not word
+    ]
+    return not any(word.left - reach <= other.right <= word.left for other in same_line) and any(
+        word.right <= other.left <= word.right + reach for other in same_line
     )
 
 
