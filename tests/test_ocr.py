@@ -243,6 +243,13 @@ def test_without_tesseract_ocr_is_unavailable_and_the_command_says_so(monkeypatc
         call_command("score_ocr", str(ROOT / "samples"))
 
 
+def test_a_file_that_is_no_image_or_pdf_is_refused_in_korean():
+    with pytest.raises(ocr.OcrError, match="이미지를 읽을 수 없습니다: PNG, JPEG, TIFF가 아니거나"):
+        ocr.read_image_document("scan.png", b"not an image")
+    with pytest.raises(ocr.OcrError, match="PDF를 열 수 없습니다"):
+        ocr.read_pdf_pages(b"%PDF-1.7 broken", [1])
+
+
 # ---------------------------------------------------------------- with Tesseract
 
 

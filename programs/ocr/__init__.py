@@ -84,8 +84,8 @@ def read_pdf_pages(
 
     try:
         pdf = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as error:
-        raise OcrError(f"PDF를 열 수 없습니다: {error}") from None
+    except pypdfium2.PdfiumError:
+        raise OcrError("PDF를 열 수 없습니다: 손상되었거나 암호가 걸린 파일") from None
     read = []
     try:
         for done, number in enumerate(pages, 1):
@@ -103,8 +103,10 @@ def read_images(data: bytes) -> list[OcrPage]:
     try:
         picture = Image.open(io.BytesIO(data))
         picture.load()
-    except (UnidentifiedImageError, OSError) as error:
-        raise OcrError(f"이미지를 읽을 수 없습니다: {error}") from None
+    except (UnidentifiedImageError, OSError):
+        raise OcrError(
+            "이미지를 읽을 수 없습니다: PNG, JPEG, TIFF가 아니거나 손상된 파일"
+        ) from None
     pages = []
     for index in range(getattr(picture, "n_frames", 1)):
         picture.seek(index)
