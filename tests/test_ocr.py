@@ -103,6 +103,7 @@ def test_words_are_spaced_as_tesseracts_text_spaces_them_not_by_their_gaps():
         ("2,.996,971", "2,996,971"),
         ("2.577,216", "2,577,216"),
         ("654.000.000", "654,000,000"),
+        ("45.000", "45,000"),
         ("99.4", "99.4"),  # an execution rate keeps its decimal point
         ("2013.1.23", "2013.1.23"),
         ("2133-5360", "2133-5360"),

@@ -10,17 +10,17 @@ import re
 from PIL import Image
 
 from ..parsing.characters import NEGATIVE
+from .image import INK
 from .tesseract import DOUBTFUL, Word
 
 BULLET = "○"
-# A figure in groups of three whose separators came out as `,` and `.` mixed or doubled
-# (`2,.996,971`, `2.577,216`): amounts have no decimals, so every separator is a comma. A
-# lone `.` between digits (`99.4`, an execution rate) is a decimal point and stays.
+# A figure in groups of three whose separators came out as `.` or as `,` and `.` mixed or
+# doubled (`2,.996,971`, `45.000`): amounts have no decimals, so every separator is a comma.
+# A decimal point before fewer or more than three digits (`99.4`, an execution rate) stays.
 _GROUPED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[,.]{1,2}\d{3})+(?![\d.,])")
 # A cell of one letter and a figure: the Korean model has no triangle and reads the negative
 # sign `△` as a Hangul syllable or jamo (`스65,000`, `ㅅ50`).
 _SIGNED_RE = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]\d{1,3}(?:,\d{3})*")
-_DARK = 160
 _LONGEST = 3  # characters: a bullet is one mark, which Tesseract may read as up to three
 
 
@@ -49,10 +49,7 @@ def sign(cell: list[Word]) -> list[Word]:
 
 
 def _commas(match: re.Match) -> str:
-    found = match[0]
-    if "," not in found and found.count(".") == 1:
-        return found  # `1.234` may be a decimal
-    return re.sub(r"[,.]+", ",", found)
+    return re.sub(r"[,.]+", ",", match[0])
 
 
 def _leads(word: Word, words: list[Word]) -> bool:
@@ -79,7 +76,7 @@ def _ring(grey: Image.Image, word: Word) -> bool:
     if not word.width or not 0.7 <= word.height / word.width <= 1.4 or word.width < 6:
         return False
     box = grey.crop((word.left, word.top, word.right, word.bottom)).point(
-        lambda value: 255 if value < _DARK else 0
+        lambda value: 255 if value < INK else 0
     )
     size = 8  # the box at 8×8: two pixels of edge all round, a 4×4 middle
     cells = box.resize((size, size), Image.BOX).tobytes()
