@@ -1,0 +1,66 @@
+"""Print how well OCR reads printed reports whose expected JSON is known, and how fast."""
+
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from programs import ocr
+
+
+class Command(BaseCommand):
+    help = (
+        "인쇄된 사업설명서 PDF(옆에 .expected.json)를 이미지로 만들어 OCR로 읽고, 보고서가"
+        " 인쇄하는 칸 가운데 바르게 읽은 비율과 쪽당 시간을 출력합니다. --scan은 150dpi에"
+        " 잡음과 기울어짐을 더한 스캔본으로 읽습니다."
+    )
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="PDF 파일 또는 폴더")
+        parser.add_argument("--scan", action="store_true", help="150dpi, 잡음, 기울어짐")
+        parser.add_argument("--wrong", action="store_true", help="틀린 칸의 경로도 출력")
+
+    def handle(self, *args, paths: list[str], scan: bool, wrong: bool, **options):
+        if not ocr.available():
+            raise CommandError(
+                "Tesseract와 한국어 모델(tesseract-ocr-kor)이 설치되어 있지 않습니다"
+            )
+        from programs.ocr.corpus import measure
+
+        files = []
+        for name in paths:
+            path = Path(name)
+            if not path.exists():
+                raise CommandError(f"{name}: 파일이나 폴더가 없습니다")
+            files += sorted(path.glob("*.pdf")) if path.is_dir() else [path]
+        files = [path for path in files if path.with_suffix(".expected.json").is_file()]
+        if not files:
+            raise CommandError("견줄 문서(.pdf와 .expected.json)가 없습니다")
+        printed = right = flagged = mended = pages = 0
+        seconds = cpu = 0.0
+        for path in files:
+            result = measure(path, scan=scan)
+            printed, right = printed + result.printed, right + result.right
+            flagged, mended = flagged + len(result.flagged), mended + result.mended
+            pages, seconds = pages + result.pages, seconds + result.seconds
+            cpu += result.cpu
+            share = result.right / result.printed if result.printed else 0.0
+            skews = ", ".join(f"{skew:+.1f}°" for skew in result.skews)
+            self.stdout.write(
+                f"{path}: {result.right}/{result.printed} ({share:.1%}),"
+                f" 틀린 칸 {len(result.wrong)}개 중 경고로 표시 {len(result.flagged)},"
+                f" 항등식 교정 {result.mended}, 쪽당 {result.seconds / result.pages:.1f}초"
+                f" (CPU {result.cpu / result.pages:.1f}초),"
+                f" 기울기 {skews}"
+            )
+            if wrong:
+                for field in result.wrong:
+                    mark = "경고 있음" if field in result.flagged else "경고 없음"
+                    self.stdout.write(f"    틀림 ({mark}): {field}")
+        self.stdout.write(
+            f"합계: {right}/{printed} ({right / printed if printed else 0:.1%}),"
+            f" 틀린 칸 {printed - right}개 중 경고로 표시 {flagged}, 항등식 교정 {mended},"
+            f" {pages}쪽, 쪽당 {seconds / pages if pages else 0:.1f}초"
+            f" (CPU {cpu / pages if pages else 0:.1f}초), 부하 {os.getloadavg()[0]:.1f}"
+        )
