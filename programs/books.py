@@ -13,7 +13,7 @@ page numbers are left out by `pdfs`; a text's are the parser's page furniture.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from . import pdfs, sources
+from . import ocr, pdfs, sources
 from .documents import DocumentError
 from .parsing import NotADocument, decode, parse_document
 from .parsing.sections import is_heading, opens_document
@@ -37,9 +37,16 @@ def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Pa
     """The documents of a file, each parsed on its own: one Part per document (or per item
     of a JSON list). `progress(done, total)` counts pages read of a PDF, documents of a text.
     A document that fails is a Part with its error, named by its pages; the rest go on."""
+    if name.lower().endswith(ocr.IMAGE_SUFFIXES):
+        yield _scanned(name, lambda: ocr.read_images(data))
+        return
     if pdfs.is_pdf(name, data):
         try:
             pages = pdfs.read_pages(data, progress)
+        except pdfs.ScannedPdf as scanned:
+            numbers = list(range(1, scanned.pages + 1))
+            yield _scanned(name, lambda: ocr.read_pdf_pages(data, numbers, progress), scanned)
+            return
         except NotADocument as error:
             yield Part(name, None, None, str(error))
             return
@@ -59,6 +66,24 @@ def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Pa
         yield from _whole(name, data, progress)
         return
     yield from _split(name, pages, starts, "쪽" if len(pages) > 1 else "행", progress)
+
+
+def _scanned(name: str, read, refusal: Exception | None = None) -> Part:
+    """A scan (an image, or a PDF without text) read by OCR as one document; refused, saying
+    why, where Tesseract is not installed."""
+    if not ocr.available():
+        reason = f"{refusal}. " if refusal else ""
+        return Part(
+            name, None, None, f"{reason}OCR(Tesseract와 한국어 모델)이 설치되어 있지 않습니다"
+        )
+    try:
+        pages = read()
+        where = f"1-{len(pages)}쪽" if len(pages) > 1 else "1쪽"
+        return Part(name, where, ocr.parse_pages(pages), None)
+    except ocr.OcrError as error:
+        return Part(name, None, None, str(error))
+    except NotADocument as error:
+        return Part(name, None, None, f"{error} (스캔을 OCR로 읽은 글자)")
 
 
 def _whole(name: str, data: bytes, progress: Progress) -> Iterator[Part]:

@@ -4,6 +4,8 @@ from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .sources import SUFFIXES
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -52,19 +54,18 @@ class DocumentUploadForm(forms.Form):
     file = MultipleFileField(
         label=_("문서 파일"),
         help_text=_(
-            "사업설명서 PDF(.pdf), PDF에서 추출한 텍스트(.txt) 또는 JSON(.json), 파일마다 5MB 이하,"
-            " 여러 개를 함께"
-            " 올릴 수 있습니다"
+            "사업설명서 PDF(.pdf), 스캔 이미지(.png, .jpg, .tif), PDF에서 추출한 텍스트(.txt)"
+            " 또는 JSON(.json), 파일마다 5MB 이하, 여러 개를 함께 올릴 수 있습니다"
         ),
     )
 
     def clean_file(self):
         uploads = self.cleaned_data["file"]
         for upload in uploads:
-            if not upload.name.lower().endswith((".pdf", ".txt", ".json")):
+            if not upload.name.lower().endswith(SUFFIXES):
                 raise forms.ValidationError(
-                    _("%(name)s: .pdf, .txt 또는 .json 파일이어야 합니다"),
-                    params={"name": upload.name},
+                    _("%(name)s: %(suffixes)s 파일이어야 합니다"),
+                    params={"name": upload.name, "suffixes": ", ".join(SUFFIXES)},
                 )
             if upload.size > MAX_UPLOAD_BYTES:
                 raise forms.ValidationError(

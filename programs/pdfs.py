@@ -43,6 +43,17 @@ class UnreadablePdf(NotADocument):
         ValueError.__init__(self, reason)
 
 
+class ScannedPdf(UnreadablePdf):
+    """A PDF whose pages have no text layer: only OCR reads it."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(
+            f"텍스트가 없는 PDF(스캔)입니다 ({pages}쪽 모두 글자 없음):"
+            " 텍스트가 있는 PDF나 추출한 텍스트(.txt)를 올려 주세요"
+        )
+        self.pages = pages
+
+
 def is_pdf(name: str, data: bytes) -> bool:
     return name.lower().endswith(".pdf") or data.startswith(MAGIC)
 
@@ -75,10 +86,7 @@ def read_pages(data: bytes, progress: Callable[[int, int], None] | None = None) 
                 progress(number, total)
     blank = pages_without_text(pages)
     if pages and len(blank) == len(pages):
-        raise UnreadablePdf(
-            f"텍스트가 없는 PDF(스캔)입니다 ({len(pages)}쪽 모두 글자 없음):"
-            " 텍스트가 있는 PDF나 추출한 텍스트(.txt)를 올려 주세요"
-        )
+        raise ScannedPdf(len(pages))
     return [_text(_title_first(rows)) for rows in _without_furniture(pages)]
 
 

@@ -1,16 +1,17 @@
-"""Reading document files: the JSON form (`.json`), the text extracted from a PDF (`.txt`), or
-a PDF with a text layer (`.pdf`, or any file that starts `%PDF`)."""
+"""Reading document files: the JSON form (`.json`), the text extracted from a PDF (`.txt`), a
+PDF (`.pdf`, or any file that starts `%PDF`), or a scan (a PDF without text, an image), which
+OCR reads where Tesseract is installed."""
 
 import json
 import re
 import sys
 from pathlib import Path
 
-from . import books, pdfs
+from . import books, ocr, pdfs
 from .documents import DocumentError
 from .parsing import NotADocument, decode, parse_document
 
-SUFFIXES = (".json", ".txt", ".pdf")
+SUFFIXES = (".json", ".txt", ".pdf", *ocr.IMAGE_SUFFIXES)
 # Far deeper than any document (they nest five levels), far below where writers of JSON
 # (Python's recursion limit) stop.
 MAX_DEPTH = 100
@@ -33,7 +34,7 @@ def document_files(paths: list[str]) -> list[Path]:
 def read_documents(name: str, data: bytes) -> list[dict]:
     """The documents of one file's content: parsed text or PDF, or the JSON form (one or a
     list). A PDF may hold several documents (a book): all are read, or none."""
-    if pdfs.is_pdf(name, data):
+    if pdfs.is_pdf(name, data) or name.lower().endswith(ocr.IMAGE_SUFFIXES):
         parts = list(books.read_parts(name, data))
         errors = [part.error for part in parts if part.error]
         if errors:

@@ -9,13 +9,13 @@ from django.core.management.base import CommandError
 from fpdf import FPDF
 from PIL import Image
 
-from programs import pdfs
+from programs import ocr, pdfs
 from programs.documents import DocumentError
 from programs.models import Program
 from programs.sources import read_documents
 
 from .conftest import ROOT, load
-from .test_pdf_layouts import LAYOUTS, _text
+from .test_pdf_layouts import LAYOUTS, Layout, _text
 
 GOTHIC = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 SAMPLE = ROOT / "samples" / "001_urban_agriculture.expected.json"
@@ -66,10 +66,19 @@ def test_a_pdf_is_known_by_its_first_bytes_whatever_its_name(sample_pdf):
     ],
     ids=["empty", "corrupt", "encrypted", "scanned", "something-else"],
 )
-def test_an_unreadable_pdf_is_refused_with_its_reason(data, message):
+def test_an_unreadable_pdf_is_refused_with_its_reason(data, message, monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: False)  # a scan is refused without OCR
     with pytest.raises(DocumentError) as refused:
         read_documents("문서.pdf", data)
     assert message in str(refused.value)
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract와 한국어 모델이 없습니다")
+def test_a_scan_of_something_else_is_read_by_ocr_and_refused_as_no_document():
+    with pytest.raises(DocumentError) as refused:
+        read_documents("문서.pdf", _fpdf(image=True))
+    assert "사업설명서가 아닙니다" in str(refused.value)
+    assert "OCR" in str(refused.value)
 
 
 def test_a_cut_off_pdf_is_refused_as_corrupt(sample_pdf):
@@ -97,7 +106,8 @@ def test_parse_document_prints_a_pdfs_json(tmp_path, sample_pdf, capsys):
     assert _fields(json.loads(capsys.readouterr().out)) == _fields(load(SAMPLE))
 
 
-def test_parse_document_refuses_a_scanned_pdf(tmp_path):
+def test_parse_document_refuses_a_scanned_pdf_without_ocr(tmp_path, monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: False)
     path = tmp_path / "scan.pdf"
     path.write_bytes(_fpdf(image=True))
     with pytest.raises(CommandError, match="텍스트가 없는 PDF") as refused:
@@ -122,3 +132,22 @@ def test_check_documents_reads_a_pdf(tmp_path, sample_pdf):
     out = io.StringIO()
     call_command("check_documents", str(tmp_path / "a.pdf"), stdout=out)
     assert out.getvalue().endswith("오류 0건, 전체 0건\n")
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract와 한국어 모델이 없습니다")
+def test_a_scanned_document_is_read_by_ocr_wherever_documents_are_read():
+    """The sample printed without running heads (OCR does not yet tell a running head from
+    the title), rasterised into a TIFF of its pages as a scanner gives it: the image and the
+    same pages as a PDF without text are each read into the sample's document."""
+    import pypdfium2
+
+    plain = Layout("NanumGothic.ttf", 8, True, "", "- {page} -")
+    pdf = pypdfium2.PdfDocument(plain.write([_text(SAMPLE)]))
+    images = [page.render(scale=200 / 72, grayscale=True).to_pil() for page in pdf]
+    tiff, scan = io.BytesIO(), io.BytesIO()
+    images[0].save(tiff, format="TIFF", save_all=True, append_images=images[1:], dpi=(200, 200))
+    images[0].save(scan, format="PDF", save_all=True, append_images=images[1:], resolution=200)
+    for name, data in (("스캔.tif", tiff.getvalue()), ("스캔.pdf", scan.getvalue())):
+        [document] = read_documents(name, data)
+        assert document["title"] == "도시농업 활성화 지원", name
+        assert document["fiscal_year"] == load(SAMPLE)["fiscal_year"], name
