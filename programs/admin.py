@@ -341,8 +341,7 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
 
     class Media:
         css = {"all": ("css/admin-change.css",)}
-        # inlines.js for the sections opened later, when no inline of the page needs it.
-        js = ("admin/js/inlines.js", "js/arithmetic.js", "js/admin-change.js")
+        js = ("js/arithmetic.js", "js/admin-change.js")
 
     formfield_overrides = AMOUNTS
     department_lookup = "program__department"
@@ -485,6 +484,8 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
         context["severity_labels"] = arithmetic.SEVERITY_LABELS
         shown = {inline.formset.prefix for inline in context["inline_admin_formsets"]}
         closed = self._closed_sections(request, obj, shown) if obj is not None else []
+        if closed:  # made live when opened, whether or not an inline on the page needs it
+            context["media"] += forms.Media(js=["admin/js/jquery.init.js", "admin/js/inlines.js"])
         context["sections"] = document_sections(
             context["adminform"], context["inline_admin_formsets"], closed
         )
