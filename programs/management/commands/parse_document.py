@@ -25,14 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         try:
-            with open(file, "rb") as opened:
-                head = opened.read(len(pdfs.MAGIC))
-            document = self._pdf(file) if pdfs.is_pdf(file, head) else parse_file(file)
+            document = self._pdf(file) if _is_pdf(file) else parse_file(file)
         except NotADocument as error:
             raise CommandError(f"{file}: {error}", returncode=2) from None
-        except OSError as error:
-            message = f"파일을 읽을 수 없음 ({error.strerror or error})"
-            raise CommandError(f"{file}: {message}", returncode=2) from None
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
 
     def _pdf(self, file: str) -> dict | list[dict]:
@@ -42,3 +37,12 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {'; '.join(errors)}", returncode=2)
         documents = [part.document for part in parts]
         return documents[0] if len(documents) == 1 else documents
+
+
+def _is_pdf(file: str) -> bool:
+    try:
+        with open(file, "rb") as opened:
+            head = opened.read(len(pdfs.MAGIC))
+    except OSError:
+        return False  # parse_file says why it cannot be read
+    return pdfs.is_pdf(file, head)
