@@ -81,8 +81,10 @@ def test_storing_a_document_takes_the_same_queries_whatever_its_rows(
 ):
     store_documents([sample_document])  # its department exists from here on
     # The savepoint; the department and the program looked up in one; the program, the year
-    # and its history record; one INSERT for each of the 11 sections; the savepoint released.
-    with django_assert_max_num_queries(17):
+    # and its history record; one INSERT for each of the 11 sections; the overview's sums of
+    # its department's year refreshed (two sums, two deletions, two inserts); the savepoint
+    # released.
+    with django_assert_max_num_queries(23):
         store_documents([grown(sample_document, times, "다른 사업")])
 
 
@@ -94,8 +96,9 @@ def test_reimporting_a_document_takes_the_same_queries_whatever_its_rows(
     store_documents([document])
     document["purpose"] = "바뀐 목적"
     # The savepoint; the department and the program; the year and its 11 sections; the year
-    # updated and its history record; each section's rows deleted and inserted; the release.
-    with django_assert_max_num_queries(39):
+    # updated and its history record; each section's rows deleted and inserted; the
+    # overview's sums refreshed (six); the release.
+    with django_assert_max_num_queries(45):
         store_documents([document])
 
 
