@@ -16,7 +16,20 @@ from programs.models import Department, Program, ProgramYear
 
 # Proper names, units and file formats; nothing else of English is on screen.
 ALLOWED = {
-    *("CSV", "XLSX", "JSON", "PDF", "TXT", "MB", "SHA"),  # formats, units
+    *(
+        "CSV",
+        "XLSX",
+        "JSON",
+        "PDF",
+        "TXT",
+        "PNG",
+        "JPG",
+        "JPEG",
+        "TIF",
+        "TIFF",
+        "MB",
+        "SHA",
+    ),  # formats
     *("IP", "HTTP", "GET", "POST", "Accept", "User", "Agent"),  # protocol names
     *("Control", "Command", "Mac", "Single", "Sign", "On", "LDAP"),  # keys, products
     *("ESG", "SNS"),  # terms of the sample documents

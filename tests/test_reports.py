@@ -635,7 +635,7 @@ def test_bureau_workbook(user_client, stored_samples):
         10000000,
         10000000,
     ]
-    assert sheet["G2"].value is None  # no change in per cent from nothing
+    assert sheet["G2"].value == "순증"  # from nothing: as the document prints it
 
 
 def test_department_report_totals_by_category_account_and_national(user_client, stored_samples):
