@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,6 +23,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from load import wait_until_up  # noqa: E402  (the load test's: the same sign-in page answers)
+
 HOST = "127.0.0.1"
 PASSWORD = secrets.token_urlsafe(16)
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -142,21 +144,6 @@ class Browser:
             fail(f"{self.name}: sign-in as admin did not succeed")
 
 
-def wait_until_up(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            fail(f"gunicorn on port {port} exited with {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=5)
-            connection.request("GET", "/accounts/login/", headers={"Host": HOST})
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    fail(f"gunicorn on port {port} did not answer within 60 s")
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="budget-site-two-servers-") as scratch:
         env = environment(scratch)
@@ -183,7 +170,7 @@ def main() -> None:
         ]
         try:
             for port, server in zip(ports, servers, strict=True):
-                wait_until_up(port, server)
+                wait_until_up(port, server, seconds=60)
             first, second = Browser("server 1", ports[0]), Browser("server 2", ports[1])
             first.sign_in()
             second.sign_in()

@@ -182,10 +182,11 @@ def user_loop(
 
 
 def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
+    """Until gunicorn on `port` answers its sign-in page; SystemExit if it exits or is silent."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"load: gunicorn exited with {server.returncode}")
+            raise SystemExit(f"gunicorn on port {port} exited with {server.returncode}")
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=5)
             connection.request("GET", "/accounts/login/", headers={"Host": HOST})
@@ -193,7 +194,7 @@ def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> N
                 return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("load: gunicorn did not answer within 30 s")
+    raise SystemExit(f"gunicorn on port {port} did not answer within {seconds:.0f} s")
 
 
 def percentile(values: list[float], share: float) -> float:
