@@ -33,10 +33,9 @@ def register() -> QuerySet[Contract]:
         Contract.objects.filter(latest=True)
         .select_related("program_year__program__department")
         .annotate(
-            fiscal_year=F("program_year__fiscal_year"),
             after_previous=ExpressionWrapper(
                 F("start") - F("previous_end"), output_field=DurationField()
-            ),
+            )
         )
         .order_by("end", "program_year__program__title", "pk")
     )
@@ -69,7 +68,7 @@ def _fill(apps: Apps, program_ids: set[int] | None) -> None:
         rows = rows.filter(program_year__program_id__in=program_ids)
     by_program = defaultdict(list)
     for row in rows.annotate(
-        program_id=F("program_year__program_id"), fiscal_year=F("program_year__fiscal_year")
+        program_id=F("program_year__program_id"), printed_in=F("program_year__fiscal_year")
     ).only("pk", "start", "end", *KEPT):
         by_program[row.program_id].append(row)
     changed = []
@@ -89,7 +88,7 @@ def _kept(contracts: list) -> list[tuple]:
     last_printed = defaultdict(int)
     for contract in contracts:
         term = (contract.start, contract.end)
-        last_printed[term] = max(last_printed[term], contract.fiscal_year)
+        last_printed[term] = max(last_printed[term], contract.printed_in)
     last_end = defaultdict(lambda: datetime.date.min)  # per start
     for contract in contracts:
         last_end[contract.start] = max(last_end[contract.start], contract.end)
@@ -98,7 +97,7 @@ def _kept(contracts: list) -> list[tuple]:
     rounds = {start: number for number, start in enumerate(starts, 1)}
     return [
         (
-            contract.fiscal_year >= last_printed[(contract.start, contract.end)],
+            contract.printed_in >= last_printed[(contract.start, contract.end)],
             rounds[contract.start],
             end_before.get(contract.start),
         )

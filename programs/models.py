@@ -673,6 +673,11 @@ class Contract(Section):
     def __str__(self) -> str:
         return f"{self.start} ~ {self.end}"
 
+    @property
+    def fiscal_year(self) -> int:
+        """The year of the document that prints it (the register's 수록 문서)."""
+        return self.program_year.fiscal_year
+
     def clean(self) -> None:
         if self.start and self.end and self.start > self.end:
             raise ValidationError({"end": _("협약 종료일이 시작일보다 앞설 수 없습니다.")})
