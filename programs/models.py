@@ -649,11 +649,21 @@ class Contract(Section):
     term_years = models.PositiveSmallIntegerField(
         _("기간(년)"), null=True, blank=True, validators=[MaxValueValidator(99)]
     )
+    # Kept by `contracts.refresh` from the program's other contracts, for the register:
+    # whether no later year of the program prints the same term, its round among the
+    # program's starts, and the end of the contract before it.
+    latest = models.BooleanField(_("최신 문서 수록"), default=True, editable=False)
+    round = models.PositiveSmallIntegerField(_("차수"), null=True, blank=True, editable=False)
+    previous_end = models.DateField(_("앞 협약 종료"), null=True, blank=True, editable=False)
 
     class Meta(Section.Meta):
         verbose_name = _("위탁 협약")
         verbose_name_plural = _("위탁 협약")
-        indexes = [models.Index(fields=["program_year", "end"], name="contract_end")]
+        indexes = [
+            models.Index(fields=["program_year", "end"], name="contract_end"),
+            # The register: its latest rows in its default order.
+            models.Index(fields=["end", "id"], condition=Q(latest=True), name="contract_register"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__lte=models.F("end")), name="contract_dates_ordered"
@@ -662,6 +672,11 @@ class Contract(Section):
 
     def __str__(self) -> str:
         return f"{self.start} ~ {self.end}"
+
+    @property
+    def fiscal_year(self) -> int:
+        """The year of the document that prints it (the register's 수록 문서)."""
+        return self.program_year.fiscal_year
 
     def clean(self) -> None:
         if self.start and self.end and self.start > self.end:

@@ -18,7 +18,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import summaries
+from . import contracts, summaries
 from .checks import CHECKED_PARTS, ERROR, check_document
 from .documents import (
     SECTIONS,
@@ -278,6 +278,7 @@ def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
     )
     # A document replaces the year of its own program: no year leaves a group.
     summaries.refresh(summaries.groups_of(year for year, _s, _doc in writes))
+    contracts.refresh(contracts.programs_of(year for year, _s, _doc in writes))
     return years
 
 
@@ -399,7 +400,8 @@ def save_edit(
     the editor's reason for it.
     Nothing is recorded when the document is what it was; returns whether it changed."""
     # The form may have put the year under another program or fiscal year: both groups change.
-    groups = summaries.groups_of(ProgramYear.objects.filter(pk=year.pk))
+    before = ProgramYear.objects.filter(pk=year.pk)
+    groups, programs = summaries.groups_of(before), contracts.programs_of(before)
     year.save()
     save_sections()
     stored = ProgramYear.objects.with_sections().get(pk=year.pk)
@@ -418,6 +420,7 @@ def save_edit(
         stored.save(update_fields=DERIVED_FIELDS)
     year.version, year.check_errors = stored.version, stored.check_errors
     summaries.refresh(groups | summaries.groups_of([stored]))
+    contracts.refresh(programs | {stored.program_id})
     return changed
 
 
@@ -445,6 +448,7 @@ def restore(year: ProgramYear, record, user) -> ProgramYear:
         _save(restored, read.sections, document, CHANGED, user, reason)
         _write_sections([(restored, read.sections)], replaced=[restored])
         summaries.refresh(summaries.groups_of([current, restored]))
+        contracts.refresh(contracts.programs_of([current, restored]))
     return restored
 
 
@@ -455,6 +459,7 @@ def delete_years(years: models.QuerySet, user) -> None:
     ProgramYear.objects.filter(pk__in=[year.pk for year in doomed]).delete()
     _history_model().objects.bulk_create(records)
     summaries.refresh(summaries.groups_of(doomed))
+    contracts.refresh(contracts.programs_of(doomed))
 
 
 # ---------------------------------------------------------------- demo data
@@ -481,3 +486,4 @@ def create_years(
         batch_size=500,
     )
     summaries.refresh(summaries.groups_of(year for year, _sections in years))
+    contracts.refresh(contracts.programs_of(year for year, _sections in years))

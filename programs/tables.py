@@ -262,7 +262,13 @@ class ContractTable(Table):
     end = Column("협약 종료", attrs=NUMERIC)
     term = Column("기간(년)", accessor="term_years", attrs=NUMERIC, empty_values=())
     link = Column("앞 협약과", accessor="after_previous", empty_values=())
-    fiscal_year = Column("수록 문서", localize=False, attrs=NUMERIC, linkify=contract_document_url)
+    fiscal_year = Column(
+        "수록 문서",
+        accessor="program_year__fiscal_year",
+        localize=False,
+        attrs=NUMERIC,
+        linkify=contract_document_url,
+    )
 
     order_title = _nulls_last("program_year__program__title", ties=CONTRACT_TIES)
     order_department = _nulls_last(
@@ -275,7 +281,7 @@ class ContractTable(Table):
     order_end = _nulls_last("end", ties=CONTRACT_TIES)
     order_term = _nulls_last("term_years", ties=CONTRACT_TIES)
     order_link = _nulls_last("after_previous", ties=CONTRACT_TIES)
-    order_fiscal_year = _nulls_last("fiscal_year", ties=CONTRACT_TIES)
+    order_fiscal_year = _nulls_last("program_year__fiscal_year", ties=CONTRACT_TIES)
 
     class Meta:
         model = Contract

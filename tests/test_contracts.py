@@ -4,14 +4,17 @@ import io
 
 import openpyxl
 import pytest
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 
-from programs import arithmetic
-from programs.contracts import calendar, register
+from programs import arithmetic, contracts
+from programs.contracts import PROGRAM, calendar, register
 from programs.demo import generate
-from programs.models import Contract
+from programs.models import Contract, ProgramYear
+from programs.store import store_documents
 
 from .conftest import TODAY
+from .test_admin import change_url, form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -176,3 +179,96 @@ def test_the_navigation_links_the_register(user_client):
 )
 def test_add_months_keeps_the_day_or_the_months_last(day, months, expected):
     assert arithmetic.add_months(day, months) == expected
+
+
+# ---------------------------------------------------------------- the kept columns
+
+
+def by_the_old_rule() -> dict[int, tuple]:
+    """(latest, round, previous_end) of every contract as the register used to compute them,
+    per row in SQL: the rule the kept columns must give."""
+    same_program = Contract.objects.filter(**{PROGRAM: OuterRef(PROGRAM)}).order_by()
+    reprinted = same_program.filter(
+        start=OuterRef("start"),
+        end=OuterRef("end"),
+        program_year__fiscal_year__gt=OuterRef("program_year__fiscal_year"),
+    )
+    earlier = same_program.filter(start__lt=OuterRef("start"))
+    rounds = (
+        same_program.filter(start__lte=OuterRef("start"))
+        .values(PROGRAM)
+        .annotate(n=Count("start", distinct=True))
+        .values("n")
+    )
+    rows = Contract.objects.annotate(
+        reprinted=Exists(reprinted),
+        old_round=Subquery(rounds),
+        old_previous_end=Subquery(earlier.order_by("-start", "-end").values("end")[:1]),
+    )
+    return {c.pk: (not c.reprinted, c.old_round, c.old_previous_end) for c in rows}
+
+
+def assert_kept() -> dict[int, tuple]:
+    kept = {c.pk: (c.latest, c.round, c.previous_end) for c in Contract.objects.all()}
+    assert kept == by_the_old_rule()
+    return kept
+
+
+def one_program(make_program_years) -> list:
+    """Three years (2024, 2023, 2022) of one program printing the same four contracts."""
+    return make_program_years(3, one_program=True)
+
+
+def test_the_kept_columns_follow_an_import(make_program_years, sample_document):
+    years = one_program(make_program_years)
+    kept = assert_kept()
+    assert sum(latest for latest, _round, _end in kept.values()) == 4
+    later = sample_document | {"fiscal_year": 2025}
+    later["contracts"] = [
+        *sample_document["contracts"][:3],
+        {"start": "2021-02-01", "end": "2025-01-31"},
+    ]
+    store_documents([later])
+    kept = assert_kept()
+    assert (True, 5, datetime.date(2024, 1, 22)) in kept.values()  # overlaps 2024's last
+    assert Contract.objects.filter(program_year=years[0], latest=True).count() == 1
+
+
+def test_the_kept_columns_follow_an_admin_save_of_a_contract(admin_client, make_program_years):
+    latest = one_program(make_program_years)[0]
+    data = form_data(admin_client.get(change_url(latest)))
+    data |= {"contracts-3-start": "2021-02-01", "contracts-3-end": "2024-06-30"}
+    assert admin_client.post(change_url(latest), data).status_code == 302
+    kept = assert_kept()
+    assert (True, 5, datetime.date(2024, 1, 22)) in kept.values()
+    assert Contract.objects.filter(program_year__fiscal_year=2023, latest=True).count() == 1
+
+
+def test_the_kept_columns_follow_a_restore(admin_client, make_program_years):
+    latest = one_program(make_program_years)[0]
+    data = form_data(admin_client.get(change_url(latest)))
+    admin_client.post(change_url(latest), data | {"contracts-3-end": "2024-06-30"})
+    first = ProgramYear.revisions.filter(id=latest.pk).earliest("history_date")
+    restore = reverse("admin:programs_programyear_restore", args=[latest.pk, first.history_id])
+    assert admin_client.post(restore).status_code == 302
+    kept = assert_kept()
+    assert not Contract.objects.filter(program_year__fiscal_year=2023, latest=True).exists()
+    assert sum(latest for latest, _round, _end in kept.values()) == 4
+
+
+def test_the_kept_columns_follow_a_deletion(admin_client, make_program_years):
+    latest = one_program(make_program_years)[0]
+    delete = reverse("admin:programs_programyear_delete", args=[latest.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert_kept()
+    assert Contract.objects.filter(program_year__fiscal_year=2023, latest=True).count() == 4
+
+
+def test_the_kept_columns_of_demo_data_and_of_a_rebuild():
+    generate(programs=60, years=3, seed=4, first_year=2024)
+    kept = assert_kept()
+    assert {False, True} == {latest for latest, _round, _end in kept.values()}
+    assert any(end for _latest, _round, end in kept.values())
+    Contract.objects.update(latest=False, round=None, previous_end=None)
+    contracts.rebuild()  # what migration 0011 runs
+    assert assert_kept() == kept
