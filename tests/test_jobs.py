@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import jobs, roles
+from programs.benchmarks import sample_texts
 from programs.books import read_parts
 from programs.models import Department, ImportJob, ImportResult, ProgramYear
 
@@ -375,7 +376,10 @@ def test_several_files_are_one_upload(admin_client, sample_document):
 # ---------------------------------------------------------------- a worker process killed
 
 
-def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path, sample_document):
+BOOK = 400  # documents of the book the killed worker reads
+
+
+def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path):
     """The worker as production runs it, a process on a database file, killed (SIGKILL)."""
     import os
     import signal
@@ -399,14 +403,15 @@ def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path, sam
     def shell(code: str) -> str:
         return run("shell", "-v", "0", "-c", code)
 
-    documents = [titled(sample_document, f"사업 {index}") for index in range(100)]
-    book = tmp_path / "book.json"
-    book.write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+    # A text book, each document parsed as it is read: long enough (seconds) that the worker
+    # is killed between two writes of its results, well before the end.
+    book = tmp_path / "book.txt"
+    book.write_text("\f".join(sample_texts(BOOK)), encoding="utf-8")
     run("migrate", "-v", "0")
     shell(
         "from django.contrib.auth import get_user_model; from programs import jobs;"
         "user = get_user_model().objects.create_superuser('a', '', 'x');"
-        f"jobs.create(user, [('book.json', open({str(book)!r}, 'rb').read())])"
+        f"jobs.create(user, [('book.txt', open({str(book)!r}, 'rb').read())])"
     )
 
     def recorded() -> int:
@@ -428,7 +433,7 @@ def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path, sam
         worker.send_signal(signal.SIGKILL)
         worker.wait()
     cut_off = recorded()
-    assert 10 <= cut_off < 100
+    assert 10 <= cut_off < BOOK
 
     shown = shell(
         "from datetime import timedelta; from django.utils import timezone;"
@@ -443,4 +448,4 @@ def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path, sam
         "print(job.status, job.results.count(), len(job.staged.documents),"
         " len(set(job.results.values_list('position', flat=True))))"
     )
-    assert shown.split() == ["read", "100", "100", "100"]
+    assert shown.split() == ["read", *[str(BOOK)] * 3]
