@@ -3,6 +3,7 @@ stored.
 
     .venv/bin/python bench/import_job.py                  # 500 demo documents as one file
     .venv/bin/python bench/import_job.py --documents 100
+    .venv/bin/python bench/import_job.py --text          # a text book of 500 sample variants
 
 It exports demo data (`generate_demo`, `export_documents`) into one JSON file under .make/
 (once, then reuses it), queues it as one import job in a fresh scratch SQLite database as the
@@ -52,12 +53,26 @@ def exported(documents: int) -> Path:
     return path
 
 
+def text_book(documents: int) -> Path:
+    """The samples' texts under titles of their own, one after another (pages apart) in one
+    text: a book, split and parsed by the job."""
+    path = SCRATCH / f"book-{documents}.txt"
+    env = environment(SCRATCH / "job-bench.sqlite3")
+    write = (
+        "from programs.benchmarks import sample_texts;"
+        f"open({str(path)!r}, 'w', encoding='utf-8').write('\\f'.join(sample_texts({documents})))"
+    )
+    manage(env, "shell", "-v", "0", "-c", write)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=500)
-    documents = parser.parse_args().documents
+    parser.add_argument("--text", action="store_true", help="a text book of sample variants")
+    arguments = parser.parse_args()
     SCRATCH.mkdir(exist_ok=True)
-    path = exported(documents)
+    path = text_book(arguments.documents) if arguments.text else exported(arguments.documents)
     database = SCRATCH / "job-bench.sqlite3"
     for stale in SCRATCH.glob("job-bench.sqlite3*"):
         stale.unlink()
