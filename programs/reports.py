@@ -127,6 +127,15 @@ class ProgramReport:
         )
 
     @property
+    def states_national_settlement(self) -> bool:
+        """Whether the document states any 국비 part of its settlements, 0 included."""
+        return any(
+            getattr(settlement, f"national_{key}") is not None
+            for settlement in self.year.settlements.all()
+            for key in SETTLEMENT_LABELS
+        )
+
+    @property
     def key(self) -> str:
         """Unique in a bundle: the prefix of the ids of this program's charts and anchors."""
         return f"p{self.year.pk}"

@@ -74,3 +74,37 @@ def test_the_reports_printed_forms_read_as_the_documents_do():
     assert {key: document["budget_total"][key] for key in ("prior", "current", "change")} == {
         key: expected["budget_total"][key] for key in ("prior", "current", "change")
     }
+
+
+# 결산 as the report prints sample 000's 2020: 예산현액 left blank by the document printed as
+# the identity gives it (marked *), on the first line because its cell has one line; 차년이월
+# blank in both lines; 집행률 beside the 국비.
+SETTLEMENT_2020 = """5 최근 3년 결산 현황
+\t단위: 천원, 괄호 안은 국비
+연도\t최종예산\t전년이월\t예산변경\t예산현액\t집행액\t차년이월\t집행잔액\t집행률(%)
+2020\t(209,000)\t(0)\t(15,000)\t{available}\t(224,000)\t\t(0)\t99.4
+\t8,512,856\t0\t30,000\t\t8,487,514\t\t55,342
+"""
+
+
+def _settlement_2020(available: str) -> tuple[dict, list[str]]:
+    text = (ROOT / "samples" / "000_5073a130600540e8.txt").read_text("utf-8")
+    text = text[: text.rindex("\n", 0, text.index("결 산 현 황")) + 1]
+    text += SETTLEMENT_2020.format(available=available)
+    document = parse_document(text)
+    [row] = document["settlements"]
+    return row, [warning for warning in document["warnings"] if "예산현액" in warning]
+
+
+def test_a_figure_the_report_computed_reads_as_the_documents_blank():
+    expected = load(ROOT / "samples" / "000_5073a130600540e8.expected.json")
+    row, warnings = _settlement_2020("8,542,856*")
+    assert row == expected["settlements"][0]
+    assert row["available"] is None and row["carried_out"] is None
+    assert any("'8,542,856*'" in warning and "빈 칸으로 읽음" in warning for warning in warnings)
+
+
+def test_a_marked_figure_the_identity_does_not_give_is_kept_and_noted():
+    row, warnings = _settlement_2020("8,542,857*")
+    assert row["available"] == 8542857
+    assert any("항등식의 값과 달라 그대로 읽음" in warning for warning in warnings)

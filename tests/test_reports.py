@@ -198,16 +198,21 @@ def test_program_report_figures(user_client, stored_samples):
     body = text(html)
     assert "사업비(당해년도) 3,296,216 천원 (국비 0 · 시비 3,296,216 · 구비 0 · 기타 0)" in body
     assert "김경미 2133-5360 강웅구 2133-5489 하정아 2133-5478" in body
-    # 예산 총괄 as the document prints it: 계 first, the change in whole per cent
-    assert "계 2,996,971 3,296,216 299,245 10 공공운영비 554,000 654,000 100,000 18" in body
-    assert "시설비 130,000 65,000 △65,000 △50" in body
+    # 예산 총괄 as the document prints it: 계 first, the change in whole per cent, and 국비
+    # wherever it is known, 0 included (the document's (x-) rows)
+    assert (
+        "계 (국비 0) 2,996,971 (국비 0) 3,296,216 299,245 10"
+        " 공공운영비 (국비 0) 554,000 (국비 0) 654,000 100,000 18"
+    ) in body
+    assert "시설비 (국비 0) 130,000 (국비 0) 65,000 △65,000 △50" in body
     assert "민간위탁금 ○ 사회적경제지원센터 인건비 948,938,000" in body
     assert "- 민간판로 확대 350,000,000" in body
     assert "사업기간 : 2013년 ~ 계속" in body
     assert "2014.7~2014.8 서울시 사회적경제지원센터 경영평가(우수)" in body
     assert "계 3,296,216 사회적경제지원센터 사업계획 수립 및 승인 2024.1~2024.3 0" in body
     assert "2021년도 경영지원 : 경영컨설팅 지원 142개 기업" in body
-    assert "2020 (209,000) 8,512,856 (0) 0 (15,000) 30,000 (-) 8,542,856* " in body
+    # a 국비 the document leaves blank is blank; 예산현액 as the identity gives it, marked *
+    assert "2020 (209,000) 8,512,856 (0) 0 (15,000) 30,000 8,542,856* (224,000)" in body
     assert "(0) 4,822,583 (0) 4,291,758 (0) 0 (0) 530,825 89.0" in body
     assert "* 문서에 비어 있어 최종예산 + 전년이월 + 예산변경으로 계산한 값" in body
     assert "노동공정상생정책관 공정경제담당관 2024년 사업설명서 · 출력 2026.11.27" in body
@@ -265,8 +270,10 @@ def test_the_program_page_shows_every_figure_the_report_prints(user_client, samp
     year = store_document(parse_document(sample.read_text(encoding="utf-8")))
     url = f"?year={year.fiscal_year}"
     report = page(user_client, reverse("programs:report", args=[year.program_id]) + url)
-    # The document's sections: the sheet below its running head (program, print date).
-    printed = figures(report.split('<header class="doc-title">', 1)[1])
+    # The document's sections: the sheet below its running head (program, print date). The
+    # paper prints a 국비 of 0 (the document's (x-)); the screen leaves it out.
+    sheet = report.split('<header class="doc-title">', 1)[1]
+    printed = figures(sheet.replace('<span class="national">(국비 0)</span>', ""))
     shown = figures(page(user_client, reverse("programs:detail", args=[year.program_id]) + url))
     assert sum(printed.values()) > 50
     missing = {figure: count for figure, count in printed.items() if shown[figure] < count}
@@ -531,7 +538,8 @@ def test_program_workbook_amounts_are_the_pages_figures(user_client, stored_samp
     book = workbook(user_client, xlsx_url())
 
     budget = {row[0].value: row for row in book["2 예산 총괄"].iter_rows(min_row=2)}
-    for label, *figures in tables[f"{key}-budget"][1:]:
+    for label, *printed in tables[f"{key}-budget"][1:]:
+        figures = [re.sub(r"^\(국비 .*?\) ", "", cell) for cell in printed]  # 국비 on paper
         cells = budget[label][1:5]
         assert [shown(cell) for cell in cells] == figures, label
         assert all(cell.number_format == AMOUNT for cell in cells[:3])

@@ -30,8 +30,8 @@ def parse_settlements(lines: list[Line], notes: Notes) -> list[dict]:
         if year and below and _national_over_amounts(line, below):
             # 국비 in brackets over the amounts (`(400,000)` / `1,520,000`): one cell each.
             cells = [
-                f"({TIMES}{national[1:-1]}) {amount}"
-                for national, amount in zip(line.cells[1:], below.cells[1:], strict=False)
+                _merged(top, bottom)
+                for top, bottom in zip(line.cells[1:], below.cells[1:], strict=False)
             ]
             merged = Line(line.no, line.text, [line.cells[0], *cells], line.compact)
             rows.append(_settlement_row(merged, read_year(year["year"]), order, notes))
@@ -52,15 +52,30 @@ _BRACKETED_RE = re.compile(r"\([^()]*\)")
 
 
 def _national_over_amounts(line: Line, below: Line) -> bool:
-    """A year's line of bracketed figures over a line of amounts with a blank first cell."""
-    nationals = [cell for cell in line.cells[1 : len(below.cells)] if cell]
-    amounts = [cell for cell in below.cells[1:] if cell]
+    """A year's line of bracketed figures over a line of amounts with a blank first cell.
+    A cell of one line (no 국비) may stand on either line, its place on the other blank."""
+    pairs = list(zip(line.cells[1:], below.cells[1:], strict=False))
+    bracketed = [bool(_BRACKETED_RE.fullmatch(top)) for top, _ in pairs]
+    amounts = [
+        bottom if national else top or bottom
+        for (top, bottom), national in zip(pairs, bracketed, strict=True)
+    ]
     return (
         not below.cells[0]
-        and bool(nationals)
-        and all(_BRACKETED_RE.fullmatch(cell) for cell in nationals)
-        and all(read_money(cell).amount is not None for cell in amounts)
+        and any(bracketed)
+        and all(
+            national or not (top and bottom)
+            for (top, bottom), national in zip(pairs, bracketed, strict=True)
+        )
+        and all(read_money(cell).amount is not None for cell in amounts if cell)
     )
+
+
+def _merged(top: str, bottom: str) -> str:
+    """One cell of a year's two lines: `(×national) amount`, or the amount alone."""
+    if _BRACKETED_RE.fullmatch(top):
+        return f"({TIMES}{top[1:-1]}) {bottom}".strip()
+    return top or bottom
 
 
 def _column_key(name: str, index: int) -> str:
@@ -99,9 +114,29 @@ def _settlement_row(line: Line, year: int, order: list[str], notes: Notes) -> di
         elif money.national is None:
             notes.add(where, line.no, f"{name}의 국비가 인쇄되어 있지 않아 비워 둠")
     row["national"] = national
+    for key, name in SETTLEMENT_LABELS.items():
+        money = by_key.get(key)
+        if money and money.marked and money.amount is not None:
+            _unmark(
+                row,
+                key,
+                f"{name} {money.text!r}",
+                lambda message: notes.add(where, line.no, message),
+            )
     completed = arithmetic.completed_settlement(row)
     for key in blanks:
         implied = completed[key]
         hint = f" (항등식으로 {amount(implied)})" if implied is not None else ""
         notes.add(where, line.no, f"{subject(SETTLEMENT_LABELS[key])} 비어 있음{hint}")
     return row
+
+
+def _unmark(row: dict, key: str, what: str, note) -> None:
+    """A figure marked `*` that the identities give from the rest of its row is the figure a
+    report computed for the document's blank: read the blank. Any other stays, noted."""
+    implied = arithmetic.completed_settlement({**row, key: None})[key]
+    if implied == row[key]:
+        row[key] = None
+        note(f"{what}: * 표시는 항등식으로 계산한 값이라는 뜻이므로 문서의 빈 칸으로 읽음")
+    else:
+        note(f"{what}: * 표시가 있으나 항등식의 값과 달라 그대로 읽음")

@@ -30,16 +30,26 @@ def read_number(text: str) -> int | None:
 
 
 class Money(NamedTuple):
-    """One amount cell: the amount and its national part; `printed` is False for a blank."""
+    """One amount cell: the amount and its national part; `printed` is False for a blank;
+    `marked` when a note mark follows the amount (`8,542,856*`)."""
 
     amount: int | None
     national: int | None
     printed: bool
     text: str
+    marked: bool = False
+
+
+# A note mark after a figure: the figure is explained below the table (this project's report
+# marks a figure it computed where the document left a blank).
+_MARK_RE = re.compile(r"(?<=\d)\s*\*$")
 
 
 def read_money(cell: str) -> Money:
     rest, national = cell.strip(), None
+    mark = _MARK_RE.search(rest)
+    if mark:
+        return read_money(rest[: mark.start()])._replace(text=cell, marked=True)
     match = NATIONAL_RE.match(rest)
     if match:
         national = read_number(match["value"]) if match["value"] else 0

@@ -404,8 +404,25 @@
     if (!source || !build) {
       return;
     }
-    new Chart(canvas, build(canvas, JSON.parse(source.textContent)));
+    var chart = new Chart(canvas, build(canvas, JSON.parse(source.textContent)));
+    if (paperPage) {
+      toPicture(chart, canvas);
+    }
   });
+
+  /* On paper a chart is a picture. Chromium prints a canvas as drawing commands, so its
+     labels and ticks would be text in the PDF, read back as rows of the tables beside it
+     when the report is imported (and the drawing commands are most of a page to parse). */
+  function toPicture(chart, canvas) {
+    var picture = document.createElement("img");
+    picture.src = chart.toBase64Image();
+    picture.alt = canvas.getAttribute("aria-label");
+    picture.id = canvas.id;
+    picture.className = "chart-picture";
+    picture.dataset.chart = canvas.dataset.chart;
+    chart.destroy();
+    canvas.replaceWith(picture);
+  }
 
   /* Chart.js does not resize for print by itself: redraw every chart at its printed size and
      density before printing, and back after. With animation off (above) each redraw is
