@@ -108,3 +108,17 @@ def test_a_marked_figure_the_identity_does_not_give_is_kept_and_noted():
     row, warnings = _settlement_2020("8,542,857*")
     assert row["available"] == 8542857
     assert any("항등식의 값과 달라 그대로 읽음" in warning for warning in warnings)
+
+
+def test_header_rows_repeated_on_each_page_are_not_read_as_text():
+    """A printed table that runs over pages repeats its header row (`일자 | 내용`,
+    `연도 | 추진실적`) at the top of each: it is neither an event nor part of the year above."""
+    text = SAMPLE.with_suffix(".txt").read_text("utf-8")
+    text = text.replace("\n0 2016.12.27", "\n\f\n일자\t내용\n0 2016.12.27")
+    text = text.replace("\n2022년도\t", "\n\f\n연도\t추진실적\n2022년도\t")
+    text = text.replace("□ 추진경위\n", "□ 추진경위\n일자\t내용\n")
+    document = parse_document(text)
+    expected = load(SAMPLE.with_suffix(".expected.json"))
+    assert document["history"] == expected["history"]
+    assert document["performance"] == expected["performance"]
+    assert not [warning for warning in document["warnings"] if "일자" in warning]

@@ -6,7 +6,17 @@ from typing import NamedTuple
 from .. import arithmetic
 from .characters import BULLET, DASH, DOT, TILDE
 from .sections import SECTION_NAMES
-from .text import Line, Notes, has_words, ignored, joined, says_none, squash, strip_bullet
+from .text import (
+    Line,
+    Notes,
+    compact,
+    has_words,
+    ignored,
+    joined,
+    says_none,
+    squash,
+    strip_bullet,
+)
 from .values import YEAR, first_day, last_day, read_range
 
 _DASH = re.escape(DASH)
@@ -23,6 +33,8 @@ _OTHER_CONTRACT_RE = re.compile(r"용역|공사|물품|구매|임차|임대")
 _TERM_RE = re.compile(r"\((?P<inner>[^()]*)\)")
 _TERM_SPAN_RE = re.compile(rf"{_DATE}\s*[{TILDE}{_DASH}]\s*{_END_DATE}")
 _TERM_YEARS_RE = re.compile(r"(?<![\d.'])(\d{1,2})\s*년(?!\s*\d)")
+# The table's header row (`일자 | 내용`), printed again at the top of each page it runs over.
+_HEADER_RE = re.compile(r"(?:일자|날짜|일시|연월일|시기)(?:추진)?(?:내용|경위|주요내용)")
 
 
 class _Event(NamedTuple):
@@ -43,6 +55,9 @@ def parse_history(lines: list[Line], notes: Notes) -> list[_Event]:
     where = SECTION_NAMES["history"]
     for line in lines:
         text = joined(line.cells)
+        if _HEADER_RE.fullmatch(compact(text)):
+            notes.use(line.no)
+            continue
         match = _EVENT_RE.fullmatch(text)
         # A line wrapped inside brackets continues the event, even where it starts with a date.
         if match and depth <= 0:

@@ -4,7 +4,17 @@ import re
 
 from .characters import BULLET, CIRCLE
 from .sections import SECTION_NAMES
-from .text import Line, Notes, bulleted, ignored, joined, says_none, squash, strip_bullet
+from .text import (
+    Line,
+    Notes,
+    bulleted,
+    compact,
+    ignored,
+    joined,
+    says_none,
+    squash,
+    strip_bullet,
+)
 from .values import YEAR, read_year
 
 
@@ -19,6 +29,8 @@ def parse_list(lines: list[Line], notes: Notes) -> list[str]:
 _PERF_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*(?:년\s*도?\s*(?:실적)?\s*[:：]?|(?=\t|$))")
 _PERF_SPLIT_RE = re.compile(rf"(?:^|\s){BULLET}\s*")
 _PERF_CATEGORY_RE = re.compile(r"(?P<category>[^:\d,()]{1,15}?)\s*:\s*(?P<text>.+)")
+# The table's header row (`연도 | 추진실적`), printed again at the top of each page it runs over.
+_PERF_HEADER_RE = re.compile(r"(?:연도|년도|연도별|구분)(?:추진|주요)?(?:실적|성과)")
 
 
 def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
@@ -26,7 +38,9 @@ def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
     years: list[tuple[int, int, list[str]]] = []  # (line, year, texts)
     for line in lines:
         year = _PERF_YEAR_RE.match(line.text)
-        if year:
+        if _PERF_HEADER_RE.fullmatch(compact(line.text)):
+            notes.use(line.no)
+        elif year:
             cells = line.text[year.end() :].split("\t")
             years.append((line.no, read_year(year["year"]), [_bullet_line(c) for c in cells]))
             notes.use(line.no)
