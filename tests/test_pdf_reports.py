@@ -3,6 +3,7 @@ printed by Chromium (as tests/test_report_pdf.py does), read back into their JSO
 
 Set REPORT_PDFS to a folder to keep the printed PDFs there."""
 
+import copy
 import os
 import shutil
 from pathlib import Path
@@ -111,3 +112,27 @@ def test_a_department_report_reads_back_as_its_programs(tab, live_server, tmp_pa
     assert [part.error for part in parts] == [None] * len(exported) and len(exported) > 2
     read = sorted((part.document for part in parts), key=lambda d: d["title"])
     assert [_read_back(document) for document in read] == [_read_back(d) for d in exported]
+
+
+def test_tables_that_run_over_pages_read_back_whole(tab, live_server, tmp_path, sample_document):
+    # 추진경위 of 57 events over two pages or more: each page repeats the table's header row
+    long = copy.deepcopy(sample_document)
+    long["history"] = [
+        {
+            "date": f"20{10 + n // 12}-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+            "end_date": None,
+            "text": f"{n}차 협의체 구성과 공공기관 우선구매 설명회 개최"
+            + " 및 참여 기업 모집" * (n % 3),
+        }
+        for n in range(57)
+    ]
+    long["contracts"] = []  # none among these events
+    store_documents([long])
+    program = Program.objects.get()
+    data = print_pdf(
+        tab, live_server, reverse("programs:report", args=[program.pk]), tmp_path / "long.pdf"
+    )
+
+    [part] = read_parts("long.pdf", data)
+    assert part.error is None and part.document["history"] == long["history"]
+    assert _read_back(part.document) == _read_back(export_document(program.years.get()))
