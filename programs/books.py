@@ -129,8 +129,10 @@ def _title_line(lines: list[str], index: int) -> int:
 def _split(
     name: str, pages: list[str], starts: list[tuple[int, int]], unit: str, progress: Progress
 ) -> Iterator[Part]:
-    if len(starts) <= 1:
-        starts = [(0, 0)]  # one document (or none: the parser says what is missing)
+    if not starts:
+        starts = [(0, 0)]  # no document found: the parser says what is missing
+    elif len(starts) == 1:
+        starts = [(starts[0][0], 0)]  # one document, from the top of its first page
     ends = [*starts[1:], (len(pages) - 1, None)]
     for number, ((page, line), (end_page, end_line)) in enumerate(
         zip(starts, ends, strict=True), 1

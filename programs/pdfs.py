@@ -16,7 +16,7 @@ Reading is linear in the characters but for the sorts of each page's characters.
 import io
 import re
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
@@ -34,6 +34,10 @@ CELL_GAP = 1.2
 WORD_GAP = 0.2
 # How near a page's edge (lines from its top or bottom) its running heads and numbers print.
 EDGE_LINES = 2
+# Running heads and feet print at the same height, to this many points, on each page of a
+# run (or on every other page, where facing pages carry different heads).
+SAME_PLACE = 2.0
+NEARBY_PAGES = 2
 
 
 class UnreadablePdf(NotADocument):
@@ -342,28 +346,37 @@ def _edges(rows: list[Row]) -> list[tuple[str, Row]]:
 
 def _without_furniture(pages: list[list[Row]]) -> list[list[Row]]:
     """Each page without the lines at its edges that (digits aside) recur at the same edge
-    of other pages (running heads and feet), that are only a page number, or that repeat a
-    row of word cells from an earlier page (a table's header printed again over its
-    continuation). A heading is never furniture."""
-    counts = Counter(
-        (edge, key) for rows in pages for edge, key in {(e, _key(r)) for e, r in _edges(rows)}
-    )
+    and height of a page nearby (running heads and feet, on facing pages too; a line of
+    text that happens to end two pages stands where its page ends, not where a foot is
+    printed), that are only a page number, or that repeat a row of word cells from an
+    earlier page (a table's header printed again over its continuation). A heading is never
+    furniture."""
+    places: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    for number, rows in enumerate(pages):
+        for edge, row in _edges(rows):
+            places[edge, _key(row)].append((number, row.top))
     seen: set[str] = set()
     kept = []
-    for rows in pages:
+    for number, rows in enumerate(pages):
         edges = {id(row): edge for edge, row in _edges(rows)}
-        kept.append([row for row in rows if not _furniture(row, edges.get(id(row)), counts, seen)])
+        kept.append(
+            [row for row in rows if not _furniture(row, number, edges.get(id(row)), places, seen)]
+        )
         seen.update(_key(row) for row in rows)
     return kept
 
 
-def _furniture(row: Row, edge: str | None, counts: Counter, seen: set[str]) -> bool:
-    """Whether a row at a page's `edge` is furniture (see `_without_furniture`)."""
+def _furniture(row: Row, number: int, edge: str | None, places: dict, seen: set[str]) -> bool:
+    """Whether a row at the `edge` of page `number` is furniture (see `_without_furniture`)."""
     if edge is None or is_heading(_plain_text(row)):
         return False
     key = _key(row)
+    recurs = any(
+        0 < abs(page - number) <= NEARBY_PAGES and abs(top - row.top) <= SAME_PLACE
+        for page, top in places[edge, key]
+    )
     repeated = len(row.cells) > 1 and "#" not in key and key in seen
-    return counts[edge, key] >= 2 or not key.strip("#-/()") or repeated
+    return recurs or not key.strip("#-/()") or repeated
 
 
 # A title block is a few lines (kicker, title, department) above the first heading.

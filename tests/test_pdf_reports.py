@@ -136,3 +136,16 @@ def test_tables_that_run_over_pages_read_back_whole(tab, live_server, tmp_path, 
     [part] = read_parts("long.pdf", data)
     assert part.error is None and part.document["history"] == long["history"]
     assert _read_back(part.document) == _read_back(export_document(program.years.get()))
+
+
+def test_a_department_report_of_one_program_reads_as_that_program(tab, live_server, tmp_path):
+    # its cover, contents and summary are left out as in a book of many
+    generate(programs=40, years=1, seed=3, first_year=2024)
+    department = min(Department.objects.all(), key=lambda d: (d.programs.count() or 99, d.pk))
+    url = reverse("programs:department_report", args=[department.pk]) + "?year=2024"
+    data = print_pdf(tab, live_server, url, tmp_path / "one.pdf")
+
+    [year] = ProgramYear.objects.with_sections().filter(program__department=department)
+    [part] = read_parts("one.pdf", data)
+    assert part.error is None and part.pages.startswith("4-")
+    assert _read_back(part.document) == _read_back(export_document(year))
