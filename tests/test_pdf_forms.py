@@ -122,3 +122,19 @@ def test_header_rows_repeated_on_each_page_are_not_read_as_text():
     assert document["history"] == expected["history"]
     assert document["performance"] == expected["performance"]
     assert not [warning for warning in document["warnings"] if "일자" in warning]
+
+
+def test_a_title_block_restating_the_year_and_offices_is_read_without_warning():
+    text = SAMPLE.with_suffix(".txt").read_text("utf-8")
+    title, rest = text.split("\n", 1)
+    block = (
+        "2024년도 사업설명서\n푸른도시여가국 · 도시농업과\n"
+        "2023년도 사업설명서\n도시농업과 · 조경과\n"
+    )
+    document = parse_document(f"{title}\n{block}{rest}")
+    stray = [warning for warning in document["warnings"] if warning.startswith("절 밖")]
+    # the document's own year and offices are known; another year or office is not
+    assert stray == [
+        "절 밖 4행: 어느 절에도 속하지 않는 '2023년도 사업설명서' 줄을 건너뜀",
+        "절 밖 5행: 어느 절에도 속하지 않는 '도시농업과 · 조경과' 줄을 건너뜀",
+    ]

@@ -1,10 +1,12 @@
 """The whole document: its sections read in turn into the JSON form."""
 
+import re
 from collections.abc import Callable
 from os import PathLike
 
 from ..documents import FORMAT
 from .budget import Budget, empty_total, parse_budget
+from .characters import DOT
 from .content import Content, empty_period, parse_content, parse_legal_basis, parse_purpose
 from .cost_basis import cost_basis_year, parse_cost_basis
 from .history import parse_history, read_contracts
@@ -80,8 +82,6 @@ def read_document(text: str) -> tuple[dict, Notes]:
     else:
         notes.add("제목", None, "사업명(첫 줄)이 없음")
     notes.use(*sections.headings)
-    for line in sections.stray:
-        notes.add("절 밖", line.no, ignored(line.text, "어느 절에도 속하지 않는"))
     for key, name in SECTION_NAMES.items():
         if key not in bodies:
             notes.add(name, None, "절이 없음")
@@ -129,8 +129,28 @@ def read_document(text: str) -> tuple[dict, Notes]:
         "expected_effects": read("effects", parse_list, []),
         "settlements": settlements,
     }
+    for line in sections.stray:
+        if _restates(line.text, document):
+            notes.use(line.no)
+        else:
+            notes.add("절 밖", line.no, ignored(line.text, "어느 절에도 속하지 않는"))
     document["warnings"] = notes.messages
     return document, notes
+
+
+_WORDS_RE = re.compile(rf"[^\s{re.escape(DOT)}|/,]+")
+
+
+def _restates(text: str, document: dict) -> bool:
+    """Whether a line outside the sections only restates what the document says elsewhere,
+    as a printed title block does (`2024년도 사업설명서`, `실·국 · 부서`)."""
+    year = document["fiscal_year"]
+    known = {"사업설명서", "세출예산", f"{year}년도", f"{year}년"} if year else {"사업설명서"}
+    for officer in document["officers"]:
+        for key in ("bureau", "department"):
+            known.update(compact(word) for word in _WORDS_RE.findall(officer.get(key) or ""))
+    words = _WORDS_RE.findall(text)
+    return bool(words) and all(compact(word) in known for word in words)
 
 
 def _fiscal_year(
