@@ -138,3 +138,32 @@ def test_a_title_block_restating_the_year_and_offices_is_read_without_warning():
         "절 밖 4행: 어느 절에도 속하지 않는 '2023년도 사업설명서' 줄을 건너뜀",
         "절 밖 5행: 어느 절에도 속하지 않는 '도시농업과 · 조경과' 줄을 건너뜀",
     ]
+
+
+def test_figure_captions_and_empty_tables_are_no_text_of_the_document():
+    text = SAMPLE.with_suffix(".txt").read_text("utf-8")
+    expected = load(SAMPLE.with_suffix(".expected.json"))
+    captioned = text.replace(
+        "□ 산출근거",
+        "[그림] 통계목별 2023년 예산액(A)과 2024년 예산액(B), 천원.\n□ 산출근거",
+    ).replace(
+        "□ 추진경위\n",
+        "□ 추진경위\n<그림 2> 위탁 협약 0건(막대)과 추진경위(◆). 점선은\n출력일(2026.12.2).\n",
+    )
+    document = parse_document(captioned)
+    assert document["history"] == expected["history"]
+    assert document["budget_summary"] == expected["budget_summary"]
+    assert not [
+        warning for warning in document["warnings"] if "그림" in warning or "출력일" in warning
+    ]
+
+    # a caption without its full stop ends at the next heading
+    document = parse_document(text.replace("□ 추진경위\n", "[그림] 추진경위\n□ 추진경위\n"))
+    assert document["history"] == expected["history"]
+
+    empty = (
+        text[: text.index("□ 최근 3년 추진실적")] + "□ 최근 3년 추진실적\n추진실적이 없습니다.\n"
+    )
+    document = parse_document(empty)
+    assert document["performance"] == []
+    assert not [warning for warning in document["warnings"] if "없습니다" in warning]

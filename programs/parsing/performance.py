@@ -5,6 +5,7 @@ import re
 from .characters import BULLET, CIRCLE
 from .sections import SECTION_NAMES
 from .text import (
+    EMPTY_TABLE_RE,
     Line,
     Notes,
     bulleted,
@@ -47,7 +48,7 @@ def parse_performance(lines: list[Line], notes: Notes) -> list[dict]:
         elif years:
             years[-1][2].append(_bullet_line(joined(line.cells)))
             notes.use(line.no)
-        elif says_none([line]):
+        elif says_none([line]) or EMPTY_TABLE_RE.fullmatch(line.text.strip()):
             notes.use(line.no)
         else:
             notes.add(where, line.no, ignored(line.text, "연도가 없는"))

@@ -8,7 +8,7 @@ from ..formatting import amount
 from .characters import TIMES
 from .placement import place, settlement_score_in
 from .sections import SECTION_NAMES
-from .text import NONE_RE, Line, Notes, compact, ignored, subject, trim
+from .text import EMPTY_TABLE_RE, NONE_RE, Line, Notes, compact, ignored, subject, trim
 from .values import YEAR, read_money, read_year
 
 _SETTLEMENT_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*년?\s*도?")
@@ -17,6 +17,7 @@ _SETTLEMENT_YEAR_RE = re.compile(rf"(?P<year>{YEAR})\s*년?\s*도?")
 def parse_settlements(lines: list[Line], notes: Notes) -> list[dict]:
     order = list(SETTLEMENT_COLUMNS)
     rows = []
+    marked = False  # a figure marked `*` read
     for index, line in enumerate(lines):
         names = [compact(cell) for cell in line.cells]
         known = [key for key, name in SETTLEMENT_LABELS.items() if name in names]
@@ -26,6 +27,7 @@ def parse_settlements(lines: list[Line], notes: Notes) -> list[dict]:
             notes.use(line.no)
             continue
         year = _SETTLEMENT_YEAR_RE.fullmatch(line.cells[0])
+        marked = marked or any(read_money(cell).marked for cell in line.cells)
         below = lines[index + 1] if index + 1 < len(lines) else None
         if year and below and _national_over_amounts(line, below):
             # 국비 in brackets over the amounts (`(400,000)` / `1,520,000`): one cell each.
@@ -41,7 +43,12 @@ def parse_settlements(lines: list[Line], notes: Notes) -> list[dict]:
             notes.use(line.no)
         elif line.no in notes.used:
             continue
-        elif NONE_RE.search(line.text):
+        elif (
+            NONE_RE.search(line.text)
+            or (not rows and EMPTY_TABLE_RE.fullmatch(line.text.strip()))
+            or (marked and line.text.lstrip().startswith("*"))
+        ):
+            # `해당 없음`; the note under the table saying what its `*` marks mean
             notes.use(line.no)
         else:
             notes.add(SECTION_NAMES["settlements"], line.no, ignored(line.text))

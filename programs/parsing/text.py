@@ -138,6 +138,8 @@ def has_words(text: str) -> bool:
 
 
 NONE_RE = re.compile(r"해당\s*(?:사항)?\s*없음|^없음$")
+# A table's only line saying it has no rows (`결산 실적이 없습니다.`): read where no row came.
+EMPTY_TABLE_RE = re.compile(r"[가-힣]+(?:\s[가-힣]+)?[이가]\s*없습니다\.?")
 
 
 def says_none(lines: Sequence[Line]) -> bool:
