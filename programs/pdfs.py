@@ -13,6 +13,7 @@ print above a document's first heading, its title, comes first.
 Reading is linear in the characters but for the sorts of each page's characters.
 """
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -135,17 +136,17 @@ class open_pdf:
 
 
 def page_rows(page: pypdfium2.PdfPage) -> list[Row]:
-    """The page's lines, top to bottom, each a list of cells."""
-    chars, rules = _marks(page)
-    rows = (_row(line, rules) for line in _lines(chars))
+    """The page's lines, top to bottom, each a list of cells. Distances are measured from
+    the media box's top, as pdfminer lays a page out."""
+    top = page.get_mediabox()[3]
+    lines = list(_lines(_chars(page, top)))
+    rules = _rules(page, top, [_middle(line[0]) for line in lines])
+    rows = (_row(line, rules) for line in lines)
     return [row for row in rows if row.cells]
 
 
-def _marks(page: pypdfium2.PdfPage) -> tuple[list[dict], list[Rule]]:
-    """The upright characters (box from the top, size, text) and the vertical rules of the
-    page, measured from the media box's top as pdfminer lays a page out."""
-    top = page.get_mediabox()[3]
-    return _chars(page, top), _rules(page, top)
+def _middle(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
 
 
 def _chars(page: pypdfium2.PdfPage, top: float) -> list[dict]:
@@ -183,35 +184,45 @@ def _chars(page: pypdfium2.PdfPage, top: float) -> list[dict]:
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_ROUNDING = 0.01  # PDFium's bounds are single precision, our points double
 
 
-def _rules(page: pypdfium2.PdfPage, top: float) -> list[Rule]:
+def _rules(page: pypdfium2.PdfPage, top: float, middles: list[float]) -> list[Rule]:
     """The vertical edges of the rectangles and the vertical straight lines the page's paths
     draw, forms' paths through their forms' matrices: what pdfminer takes for rectangles
     and lines (a path split at each move; a line of two points, a rectangle of four corners
-    closed), less than a point wide."""
+    closed), less than a point wide. A rule parts cells only across a line's middle
+    (`middles`): the page's paths that span none (most are tables' horizontal borders) are
+    passed over unread."""
     rules: list[Rule] = []
+    heights = sorted(top - middle for middle in middles)
+    left, bottom, right, upper = (pdfium.c_float() for _ in range(4))
 
-    def walk(objects: list, outer: Matrix) -> None:
+    def spans_a_line(item) -> bool:
+        pdfium.FPDFPageObj_GetBounds(item, left, bottom, right, upper)
+        at = bisect.bisect_left(heights, bottom.value - _ROUNDING)
+        return at < len(heights) and heights[at] <= upper.value + _ROUNDING
+
+    def walk(objects: list, outer: Matrix, on_page: bool) -> None:
         for item in objects:
             kind = pdfium.FPDFPageObj_GetType(item)
+            if kind == pdfium.FPDF_PAGEOBJ_PATH and on_page and not spans_a_line(item):
+                continue
             if kind not in (pdfium.FPDF_PAGEOBJ_PATH, pdfium.FPDF_PAGEOBJ_FORM):
                 continue
             found = pdfium.FS_MATRIX()
             pdfium.FPDFPageObj_GetMatrix(item, found)
             matrix = _times((found.a, found.b, found.c, found.d, found.e, found.f), outer)
-            if kind == pdfium.FPDF_PAGEOBJ_FORM:
+            if kind == pdfium.FPDF_PAGEOBJ_FORM:  # its objects' bounds are the form's
                 count = pdfium.FPDFFormObj_CountObjects(item)
-                walk([pdfium.FPDFFormObj_GetObject(item, i) for i in range(count)], matrix)
+                walk([pdfium.FPDFFormObj_GetObject(item, i) for i in range(count)], matrix, False)
             else:
                 for points, closed in _subpaths(item, matrix):
                     rules.extend(_path_rules(points, closed, top))
 
     raw = page.raw
-    walk(
-        [pdfium.FPDFPage_GetObject(raw, i) for i in range(pdfium.FPDFPage_CountObjects(raw))],
-        _IDENTITY,
-    )
+    count = pdfium.FPDFPage_CountObjects(raw)
+    walk([pdfium.FPDFPage_GetObject(raw, i) for i in range(count)], _IDENTITY, True)
     return rules
 
 
@@ -277,11 +288,11 @@ def _path_rules(points: list[tuple[float, float]], closed: bool, top: float) -> 
 
 def _lines(chars: list[dict]) -> Iterator[list[dict]]:
     """Characters whose vertical centres fall within the line's first character's box."""
-    chars.sort(key=lambda c: (c["top"] + c["bottom"]) / 2)
+    chars.sort(key=_middle)
     line: list[dict] = []
     top = bottom = 0.0
     for char in chars:
-        middle = (char["top"] + char["bottom"]) / 2
+        middle = _middle(char)
         if line and not top <= middle <= bottom:
             yield sorted(line, key=lambda c: c["x0"])
             line = []
@@ -292,8 +303,8 @@ def _lines(chars: list[dict]) -> Iterator[list[dict]]:
         yield sorted(line, key=lambda c: c["x0"])
 
 
-def _row(line: list[dict], rules: list[tuple[float, float, float]]) -> Row:
-    middle = (line[0]["top"] + line[0]["bottom"]) / 2
+def _row(line: list[dict], rules: list[Rule]) -> Row:
+    middle = _middle(line[0])
     crossing = [x for x, top, bottom in rules if top <= middle <= bottom]
     cells: list[Cell] = []
     words: list[str] = []

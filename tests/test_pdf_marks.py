@@ -52,3 +52,11 @@ def test_a_rule_drawn_in_a_form_parts_cells_where_its_matrices_place_it():
     assert pdfs.read_pages(_pdf(words, b"0 0 m 0 10 l S")) == ["Left Right"]
     # A thin filled rectangle (as browsers draw a border): its vertical edges are rules.
     assert pdfs.read_pages(_pdf(ruled, b"0 0 0.25 10 re f")) == ["Left\tRight"]
+
+
+def test_a_rule_drawn_on_the_page_parts_the_cells_of_the_line_it_crosses():
+    words = _words((100, b"Left"), (100 + LEFT + 6, b"Right"))
+    x = 100 + LEFT + 3
+    assert pdfs.read_pages(_pdf(b"%.2f 90 m %.2f 110 l S " % (x, x) + words)) == ["Left\tRight"]
+    # Above the line, not across it.
+    assert pdfs.read_pages(_pdf(b"%.2f 110 m %.2f 130 l S " % (x, x) + words)) == ["Left Right"]
