@@ -1,7 +1,7 @@
 """A PDF's text layer read into the text form the parser reads.
 
-pdfplumber opens the PDF and pdfminer lays out each page's characters with their boxes, and
-the ruling lines and rectangles it draws. From those alone (no wording): characters whose
+PDFium (through pypdfium2) opens the PDF and gives each page's characters with their boxes,
+and the ruling lines and rectangles it draws. From those alone (no wording): characters whose
 vertical centres meet form a line; within a line a gap wider than a character, or a ruling
 line crossing the line between two characters, ends a table cell (TAB); a run of lines whose
 cells fall one to a column is a table, its columns those of its first line (widened by the
@@ -13,17 +13,16 @@ print above a document's first heading, its title, comes first.
 Reading is linear in the characters but for the sorts of each page's characters.
 """
 
-import io
+import bisect
+import functools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-import pdfplumber
-from pdfminer.layout import LTChar, LTFigure, LTLine, LTRect
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2
+import pypdfium2.raw as pdfium
 
 from .parsing import NotADocument
 from .parsing.sections import is_heading, opens_document
@@ -74,18 +73,24 @@ class Row(NamedTuple):
     cells: list[Cell]
 
 
+Rule = tuple[float, float, float]  # a vertical ruling line: x, top, bottom
+
+
 def read_pages(data: bytes, progress: Callable[[int, int], None] | None = None) -> list[str]:
     """The text of each page without its furniture; refuses a PDF without text to read.
     `progress(done, total)` is called as each page is read."""
     pages = []
     with open_pdf(data) as pdf:
-        total = len(pdf.pages)
-        for number, page in enumerate(pdf.pages, 1):
+        total = len(pdf)
+        for number in range(1, total + 1):
             try:
-                pages.append(page_rows(page))
-            except Exception as error:  # pdfminer raises many kinds for a broken page
-                raise _unreadable(error, number) from None
-            page.close()  # frees the page's parsed objects: memory stays flat over a book
+                page = pdf[number - 1]
+                try:
+                    pages.append(page_rows(page))
+                finally:
+                    page.close()  # frees the page's objects: memory stays flat over a book
+            except pypdfium2.PdfiumError:
+                raise UnreadablePdf(f"손상된 PDF입니다 ({number}쪽을 읽을 수 없음)") from None
             if progress:
                 progress(number, total)
     blank = pages_without_text(pages)
@@ -94,13 +99,13 @@ def read_pages(data: bytes, progress: Callable[[int, int], None] | None = None) 
     return [_text(_title_first(rows)) for rows in _without_furniture(pages)]
 
 
-def _unreadable(error: Exception, page: int | None) -> UnreadablePdf:
-    """The refusal for what pdfminer raised (pdfplumber wraps it)."""
-    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
-    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-        return UnreadablePdf("암호가 걸린 PDF입니다: 암호를 푼 PDF를 올려 주세요")
-    where = f"{page}쪽, " if page else ""
-    return UnreadablePdf(f"손상된 PDF입니다 ({where}{type(cause).__name__}: {cause})")
+# Why PDFium could not open a document (FPDF_GetLastError), in the reader's words.
+_OPEN_ERRORS = {
+    pdfium.FPDF_ERR_FILE: "파일을 읽을 수 없음",
+    pdfium.FPDF_ERR_FORMAT: "PDF 형식 오류",
+    pdfium.FPDF_ERR_PAGE: "쪽을 찾을 수 없음",
+}
+_ENCRYPTED = (pdfium.FPDF_ERR_PASSWORD, pdfium.FPDF_ERR_SECURITY)
 
 
 def pages_without_text(pages: list[list[Row]]) -> list[int]:
@@ -109,7 +114,7 @@ def pages_without_text(pages: list[list[Row]]) -> list[int]:
 
 
 class open_pdf:
-    """pdfplumber's PDF of `data`, or UnreadablePdf saying why it cannot be opened."""
+    """PDFium's document of `data`, or UnreadablePdf saying why it cannot be opened."""
 
     def __init__(self, data: bytes) -> None:
         if not data:
@@ -117,12 +122,14 @@ class open_pdf:
         if MAGIC not in data[:1024]:
             raise UnreadablePdf("PDF가 아닙니다 (%PDF 머리가 없음)")
         try:
-            self.pdf = pdfplumber.open(io.BytesIO(data))
-            self.pdf.pages  # noqa: B018  (reads the page tree: a broken one fails here)
-        except Exception as error:  # pdfminer raises many kinds for a broken file
-            raise _unreadable(error, None) from None
+            self.pdf = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as error:
+            if error.err_code in _ENCRYPTED:
+                raise UnreadablePdf("암호가 걸린 PDF입니다: 암호를 푼 PDF를 올려 주세요") from None
+            reason = _OPEN_ERRORS.get(error.err_code, "알 수 없는 오류")
+            raise UnreadablePdf(f"손상된 PDF입니다 ({reason})") from None
 
-    def __enter__(self) -> pdfplumber.PDF:
+    def __enter__(self) -> pypdfium2.PdfDocument:
         return self.pdf
 
     def __exit__(self, *exc: object) -> None:
@@ -132,55 +139,164 @@ class open_pdf:
 # ---------------------------------------------------------------- one page
 
 
-def page_rows(page: pdfplumber.page.Page) -> list[Row]:
-    """The page's lines, top to bottom, each a list of cells."""
-    chars, rules = _marks(page)
-    rows = (_row(line, rules) for line in _lines(chars))
+def page_rows(page: pypdfium2.PdfPage) -> list[Row]:
+    """The page's lines, top to bottom, each a list of cells. Distances are measured from
+    the media box's top, as pdfminer lays a page out."""
+    top = page.get_mediabox()[3]
+    lines = list(_lines(_chars(page, top)))
+    rules = _rules(page, top, [_middle(line[0]) for line in lines])
+    rows = (_row(line, rules) for line in lines)
     return [row for row in rows if row.cells]
 
 
-def _marks(page: pdfplumber.page.Page) -> tuple[list[dict], list[tuple[float, float, float]]]:
-    """The upright characters (box from the top, size, text) and the vertical rules (x, top,
-    bottom) of the page, from pdfminer's objects as pdfplumber lays them out: its own
-    `chars` and `edges` resolve every attribute of every object, half the reading time."""
-    height = page.layout.y1
-    chars, rules = [], []
+def _middle(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
 
-    def walk(objects: Iterable) -> None:
+
+def _chars(page: pypdfium2.PdfPage, top: float) -> list[dict]:
+    """The characters the page's content draws, upright as pdfminer takes it (the matrix
+    neither turned nor mirrored), each in its font's box (ascent to descent, origin to
+    advance: not its ink) and printed size (the font size the matrix scales). PDFium's
+    own word and line breaks (generated characters) are not the page's marks."""
+    textpage = page.get_textpage()
+    raw = textpage.raw
+    box, matrix = pdfium.FS_RECTF(), pdfium.FS_MATRIX()
+    chars = []
+    try:
+        for index in range(pdfium.FPDFText_CountChars(raw)):
+            text = chr(pdfium.FPDFText_GetUnicode(raw, index))
+            if _blank(text) and pdfium.FPDFText_IsGenerated(raw, index):
+                continue
+            pdfium.FPDFText_GetMatrix(raw, index, matrix)
+            if matrix.a * matrix.d <= 0 or matrix.b * matrix.c > 0:
+                continue
+            pdfium.FPDFText_GetLooseCharBox(raw, index, box)
+            chars.append(
+                {
+                    "x0": box.left,
+                    "x1": box.right,
+                    "top": top - box.top,
+                    "bottom": top - box.bottom,
+                    "size": pdfium.FPDFText_GetFontSize(raw, index) * abs(matrix.d),
+                    "text": text,
+                }
+            )
+    finally:
+        textpage.close()
+    return chars
+
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_ROUNDING = 0.01  # PDFium's bounds are single precision, our points double
+
+
+def _rules(page: pypdfium2.PdfPage, top: float, middles: list[float]) -> list[Rule]:
+    """The vertical edges of the rectangles and the vertical straight lines the page's paths
+    draw, forms' paths through their forms' matrices: what pdfminer takes for rectangles
+    and lines (a path split at each move; a line of two points, a rectangle of four corners
+    closed), less than a point wide. A rule parts cells only across a line's middle
+    (`middles`): the page's paths that span none (most are tables' horizontal borders) are
+    passed over unread."""
+    rules: list[Rule] = []
+    heights = sorted(top - middle for middle in middles)
+    left, bottom, right, upper = (pdfium.c_float() for _ in range(4))
+
+    def spans_a_line(item) -> bool:
+        pdfium.FPDFPageObj_GetBounds(item, left, bottom, right, upper)
+        at = bisect.bisect_left(heights, bottom.value - _ROUNDING)
+        return at < len(heights) and heights[at] <= upper.value + _ROUNDING
+
+    def walk(objects: list, outer: Matrix, on_page: bool) -> None:
         for item in objects:
-            if isinstance(item, LTChar):
-                if item.upright:
-                    top, bottom = height - item.y1, height - item.y0
-                    chars.append(
-                        {
-                            "x0": item.x0,
-                            "x1": item.x1,
-                            "top": top,
-                            "bottom": bottom,
-                            "size": item.size,
-                            "text": item.get_text(),
-                        }
-                    )
-            elif isinstance(item, LTRect | LTLine):
-                top, bottom = height - item.y1, height - item.y0
-                if isinstance(item, LTRect):
-                    rules.extend(((item.x0, top, bottom), (item.x1, top, bottom)))
-                elif abs(item.x1 - item.x0) < 1:
-                    rules.append((item.x0, top, bottom))
-            elif isinstance(item, LTFigure):
-                walk(item)
+            kind = pdfium.FPDFPageObj_GetType(item)
+            if kind == pdfium.FPDF_PAGEOBJ_PATH and on_page and not spans_a_line(item):
+                continue
+            if kind not in (pdfium.FPDF_PAGEOBJ_PATH, pdfium.FPDF_PAGEOBJ_FORM):
+                continue
+            found = pdfium.FS_MATRIX()
+            pdfium.FPDFPageObj_GetMatrix(item, found)
+            matrix = _times((found.a, found.b, found.c, found.d, found.e, found.f), outer)
+            if kind == pdfium.FPDF_PAGEOBJ_FORM:  # its objects' bounds are the form's
+                count = pdfium.FPDFFormObj_CountObjects(item)
+                walk([pdfium.FPDFFormObj_GetObject(item, i) for i in range(count)], matrix, False)
+            else:
+                for points, closed in _subpaths(item, matrix):
+                    rules.extend(_path_rules(points, closed, top))
 
-    walk(page.layout)
-    return chars, rules
+    raw = page.raw
+    count = pdfium.FPDFPage_CountObjects(raw)
+    walk([pdfium.FPDFPage_GetObject(raw, i) for i in range(count)], _IDENTITY, True)
+    return rules
+
+
+def _times(inner: Matrix, outer: Matrix) -> Matrix:
+    """`inner` then `outer` (PDF's row-vector matrices)."""
+    a, b, c, d, e, f = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _subpaths(path, matrix: Matrix) -> list[tuple[list[tuple[float, float]], bool]]:
+    """The path's straight subpaths (those with a curve left out), each as its points on
+    the page and whether it is closed (PDFium closes a subpath with a line to its start)."""
+    a, b, c, d, e, f = matrix
+    x, y = pdfium.c_float(), pdfium.c_float()
+    segment_of, kind_of = pdfium.FPDFPath_GetPathSegment, pdfium.FPDFPathSegment_GetType
+    point_of, closes = pdfium.FPDFPathSegment_GetPoint, pdfium.FPDFPathSegment_GetClose
+    subpaths = []
+    points: list[tuple[float, float]] = []
+    curved = False
+    segment = None
+    for index in range(pdfium.FPDFPath_CountSegments(path)):
+        previous, segment = segment, segment_of(path, index)
+        kind = kind_of(segment)
+        if kind == pdfium.FPDF_SEGMENT_MOVETO:
+            if points and not curved:
+                subpaths.append((points, bool(closes(previous))))
+            points, curved = [], False
+        elif kind == pdfium.FPDF_SEGMENT_BEZIERTO:
+            curved = True
+        point_of(segment, x, y)
+        points.append((a * x.value + c * y.value + e, b * x.value + d * y.value + f))
+    if points and not curved:
+        subpaths.append((points, bool(closes(segment))))
+    return subpaths
+
+
+def _path_rules(points: list[tuple[float, float]], closed: bool, top: float) -> list[Rule]:
+    """A line's rule if it is vertical (two points, or three closed: back to its start); a
+    rectangle's two vertical edges (four corners and back to the first)."""
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    if len(points) == 2 or (len(points) == 3 and closed):
+        xs, ys = xs[:2], ys[:2]
+        if max(xs) - min(xs) < 1:
+            return [(min(xs), top - max(ys), top - min(ys))]
+    elif len(points) == 5 and points[4] == points[0]:
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[:4]
+        if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+        ):
+            upper, lower = top - max(ys), top - min(ys)
+            return [(min(xs), upper, lower), (max(xs), upper, lower)]
+    return []
 
 
 def _lines(chars: list[dict]) -> Iterator[list[dict]]:
     """Characters whose vertical centres fall within the line's first character's box."""
-    chars.sort(key=lambda c: (c["top"] + c["bottom"]) / 2)
+    chars.sort(key=_middle)
     line: list[dict] = []
     top = bottom = 0.0
     for char in chars:
-        middle = (char["top"] + char["bottom"]) / 2
+        middle = _middle(char)
         if line and not top <= middle <= bottom:
             yield sorted(line, key=lambda c: c["x0"])
             line = []
@@ -191,8 +307,8 @@ def _lines(chars: list[dict]) -> Iterator[list[dict]]:
         yield sorted(line, key=lambda c: c["x0"])
 
 
-def _row(line: list[dict], rules: list[tuple[float, float, float]]) -> Row:
-    middle = (line[0]["top"] + line[0]["bottom"]) / 2
+def _row(line: list[dict], rules: list[Rule]) -> Row:
+    middle = _middle(line[0])
     crossing = [x for x, top, bottom in rules if top <= middle <= bottom]
     cells: list[Cell] = []
     words: list[str] = []
@@ -222,9 +338,10 @@ def _row(line: list[dict], rules: list[tuple[float, float, float]]) -> Row:
     return Row(line[0]["top"], max(c["size"] for c in line), cells)
 
 
+@functools.cache  # asked of every character, twice
 def _blank(text: str) -> bool:
     """A space, or a control character: a glyph the font maps to no text, as subset fonts
-    do their space (Chromium's PDFs give `\x01`)."""
+    may do their space (PDFium leaves out the `\x01` of Chromium's PDFs)."""
     return all(char.isspace() or unicodedata.category(char) == "Cc" for char in text)
 
 

@@ -88,7 +88,7 @@ def test_a_cut_off_pdf_is_refused_as_corrupt(sample_pdf):
 
 def test_pages_without_text_are_the_ones_ocr_would_read():
     with pdfs.open_pdf(_fpdf(image=True)) as pdf:
-        rows = [pdfs.page_rows(page) for page in pdf.pages]
+        rows = [pdfs.page_rows(page) for page in pdf]
     assert pdfs.pages_without_text(rows) == [1]
 
 
