@@ -97,7 +97,7 @@ class ProgramYearTable(Table):
     caption = "사업 목록. 열 제목을 누르면 그 열로 정렬합니다."
     AMOUNTS = ("prior", "current", "change")
 
-    def __init__(self, *args, category: str | None = None, **kwargs):
+    def __init__(self, *args, category: str | None = None, totals: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.category = category
         if category:
@@ -105,11 +105,17 @@ class ProgramYearTable(Table):
             for name in self.AMOUNTS:
                 column = self.columns[name].column
                 column.verbose_name = f"{category} {column.verbose_name}"
-        # The filtered set's totals, counted in the same query as the paginator's count.
-        self.totals = self.data.data.aggregate(
+        # The filtered set's totals, counted in the same query as the paginator's count
+        # (or given, as the list keeps them).
+        self.totals = self.totals_of(self.data.data) if totals is None else totals
+        self.data._length = self.totals["rows"]
+
+    @staticmethod
+    def totals_of(rows: QuerySet) -> dict:
+        """The rows' count and budget totals (`for_list`'s amounts), in one query."""
+        return rows.aggregate(
             rows=Count("pk"), prior_total=Sum("prior"), current_total=Sum("current")
         )
-        self.data._length = self.totals["rows"]
 
     def total_row(self) -> list[tuple[str, str]]:
         """The `계` row of the filtered set (every page), as (`<td>` attributes, cell) pairs."""

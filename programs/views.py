@@ -25,7 +25,7 @@ from . import (
     spreadsheets,
 )
 from .documents import export_document
-from .filters import ContractFilter, ProgramYearFilter, search
+from .filters import ContractFilter, ProgramYearFilter, list_choices, search
 from .models import Department, Program, ProgramYear, default_year, partly_entered
 from .tables import ContractExport, ContractTable, ProgramYearExport, ProgramYearTable
 
@@ -271,7 +271,11 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     export_formats = ProgramYearExport.FORMATS_OFFERED
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.counts = ProgramYear.objects.year_counts()
+        # What changes only with the data is kept until it does (`page_cache`): the documents
+        # per year, the filters' choices, the filtered set's count and totals, a search's
+        # matches per year.
+        self.token = page_cache.version()
+        self.counts = _year_counts(self.token)
         self.years = list(self.counts)
         self.default_year = default_year(self.counts)
         return super().get(request, *args, **kwargs)
@@ -286,7 +290,8 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         # No `year` at all means the default year; an empty one means every year.
         if "year" not in data and self.years:
             data["year"] = str(self.default_year)
-        return kwargs | {"data": data, "years": self.years}
+        choices = page_cache.cached(self.token, "list-choices", (), list_choices)
+        return kwargs | {"data": data, "years": self.years, "choices": choices}
 
     def _year(self) -> int | None:
         """The year the filters chose, None for every year (or filters that do not validate)."""
@@ -305,7 +310,14 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         return self.filterset.form.cleaned_data.get("q") or ""
 
     def get_table_kwargs(self) -> dict:
-        kwargs = {"category": self.request.GET.get("category") or None}
+        # The filtered set is named by the filters' values (the year filled in).
+        chosen = tuple(
+            (name, *self.filterset.data.getlist(name)) for name in self.filterset.filters
+        )
+        totals = page_cache.cached(
+            self.token, "list-totals", chosen, lambda: ProgramYearTable.totals_of(self.object_list)
+        )
+        kwargs = {"category": self.request.GET.get("category") or None, "totals": totals}
         # A search's matches grouped by program, its latest year first, unless sorted.
         if self._words() and not self.request.GET.get("sort"):
             kwargs["order_by"] = ("title",)
@@ -313,18 +325,23 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
 
     def _years_found(self, words: str) -> list[tuple[int, int, str]]:
         """(year, matches, URL) of every year the search finds, newest first (one query)."""
-        found = (
-            search(ProgramYear.objects.order_by(), words)
-            .values("fiscal_year")
-            .annotate(matches=Count("pk"))
-            .order_by("-fiscal_year")
+        found = page_cache.cached(
+            self.token,
+            "years-found",
+            (words,),
+            lambda: list(
+                search(ProgramYear.objects.order_by(), words)
+                .values_list("fiscal_year")
+                .annotate(matches=Count("pk"))
+                .order_by("-fiscal_year")
+            ),
         )
         params = self.request.GET.copy()
         params.pop("page", None)
         years = []
-        for row in found:
-            params["year"] = str(row["fiscal_year"])
-            years.append((row["fiscal_year"], row["matches"], f"?{params.urlencode()}"))
+        for year, matches in found:
+            params["year"] = str(year)
+            years.append((year, matches, f"?{params.urlencode()}"))
         return years
 
     def get_export_filename(self, export_format: str) -> str:

@@ -85,3 +85,43 @@ def test_without_a_stored_version_nothing_is_cached(user_client, stored_samples)
     page_cache.bump()  # the next write stores one again
     page(user_client, OVERVIEW)
     assert cache._cache
+
+
+LIST = reverse("programs:list")
+
+
+def test_the_lists_count_totals_and_search_years_follow_an_import(
+    user_client, stored_samples, sample_document
+):
+    before = page(user_client, LIST + "?year=2024")
+    searched = page(user_client, LIST + "?year=2024&q=사회적경제")
+    assert "2건" in before and "2024년에 1건" in searched  # rendered and cached
+    added = copy.deepcopy(sample_document) | {"title": "사회적경제 새 사업"}
+    store_documents([added])
+    assert "3건" in page(user_client, LIST + "?year=2024")
+    assert "2024년에 2건" in page(user_client, LIST + "?year=2024&q=사회적경제")
+
+
+def test_the_lists_choices_follow_a_department_renamed_in_the_admin(admin_client, stored_samples):
+    department = Program.objects.get(title="사회적경제지원센터 운영").department
+    assert "새이름국" not in page(admin_client, LIST)
+    url = reverse("admin:programs_department_change", args=[department.pk])
+    data = form_data(admin_client.get(url)) | {"bureau": "새이름국"}
+    assert admin_client.post(url, data).status_code == 302
+    html = page(admin_client, LIST)
+    assert (
+        '<option value="새이름국">' in html and f'<option value="{department.pk}">새이름국 ' in html
+    )
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_cached_list_runs_a_few_queries_whatever_the_size(
+    user_client, make_program_years, django_assert_max_num_queries, count
+):
+    make_program_years(count)
+    page(user_client, LIST + "?sort=-execution_rate")
+    # session, user, the data's version, the page's rows: the documents per year, the
+    # filters' choices, the count and totals come from the cache
+    with django_assert_max_num_queries(4):
+        html = page(user_client, LIST + "?sort=-execution_rate&page=2")
+    assert f"{count}건" in html
