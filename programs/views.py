@@ -330,7 +330,7 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
             "years-found",
             (words,),
             lambda: list(
-                search(ProgramYear.objects.order_by(), words)
+                search(ProgramYear.objects.order_by(), words, every_year=True)
                 .values_list("fiscal_year")
                 .annotate(matches=Count("pk"))
                 .order_by("-fiscal_year")
