@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("사업설명서")
 
     def ready(self) -> None:
+        from . import page_cache
+        from .models import Department, Program
         from .planner import refresh_statistics
         from .roles import sync_roles
 
@@ -24,3 +26,7 @@ class ProgramsConfig(AppConfig):
         post_migrate.connect(
             refresh_statistics, sender=self, dispatch_uid="programs.refresh_statistics"
         )
+        # Pages show programs' and departments' names: a rename or a move is a new version.
+        for model in (Program, Department):
+            for signal in (post_save, post_delete):
+                signal.connect(page_cache.changed, sender=model, dispatch_uid="programs.page_cache")

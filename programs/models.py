@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -213,29 +212,36 @@ class ProgramYearQuerySet(models.QuerySet):
         )
 
     def for_overview(self, year: int, today: datetime.date) -> dict:
-        """Everything the year overview shows. Queries: totals (with the funding parts), the
-        last five years' totals, accounts, bureaus, departments, categories, increases,
-        decreases, last settled year, its total execution, lowest rates, contracts, the
-        programs new or discontinued against the year before, and the years with errors (14 in
-        all). The sums are read from the kept summaries (`programs.summaries`): a few rows
-        per department, not every program year or budget line of the year."""
+        """Everything the year overview shows: its sums (`overview_sums`) and the contracts
+        ending within a year of `today` (`contracts_due`)."""
+        return self.overview_sums(year) | self.contracts_due(year, today)
+
+    def overview_sums(self, year: int) -> dict:
+        """What the year overview shows that changes only when the data does. Queries: the
+        last five years' totals (the year's with the funding parts among them), accounts,
+        bureaus, departments, categories, increases, decreases, last settled year, its total
+        execution, lowest rates, the programs new or discontinued against the year before,
+        and the years with errors (12 in all). The sums are read from the kept summaries
+        (`programs.summaries`): a few rows per department, not every program year or budget
+        line of the year."""
         years = self.filter(fiscal_year=year)
         summary = YearTotal.objects.filter(fiscal_year=year)
         funding = {f"funding_{part}": Sum(f"funding_{part}") for part in FUNDING_PARTS}
-        totals = summary.aggregate(
-            programs=Coalesce(Sum("programs"), 0),
-            prior=Sum("prior"),
-            current=Sum("current"),
-            **funding,
-        )
-        recent = list(
+        five = list(
             YearTotal.objects.filter(
                 fiscal_year__lte=year, fiscal_year__gt=year - self.RECENT_YEARS
             )
             .values("fiscal_year")
-            .annotate(programs=Sum("programs"), current=Sum("current"), **funding)
+            .annotate(
+                programs=Sum("programs"), prior=Sum("prior"), current=Sum("current"), **funding
+            )
             .order_by("fiscal_year")
         )
+        # The year's totals are its row of the five (none: no documents that year); the five
+        # years are shown without their prior totals.
+        blank = dict.fromkeys(("prior", "current", *funding), None) | {"programs": 0}
+        totals = next((row for row in five if row["fiscal_year"] == year), blank)
+        recent = [{key: value for key, value in row.items() if key != "prior"} for row in five]
         accounts = self._with_totals(summary.values("account").order_by()).order_by(
             "-current", "account"
         )
@@ -287,24 +293,6 @@ class ProgramYearQuerySet(models.QuerySet):
             .order_by("rate", "program_year__program__title")[:top]
         )
 
-        window = self.contract_window(today)
-        # A year's last contract, the one that ends: its end is the year's kept contract_end
-        # (found through an index of those), not a search for a later one of each contract.
-        ending = (
-            Contract.objects.filter(
-                program_year__fiscal_year=year,
-                program_year__contract_end__gte=window[0],
-                program_year__contract_end__lt=window[1],
-                end=F("program_year__contract_end"),
-            )
-            .select_related("program_year__program__department")
-            .order_by("end", "program_year__program__title")
-        )
-        # A city year can end hundreds of contracts: show the soonest, count the rest.
-        shown = self.CONTRACTS_SHOWN
-        contracts_ending = list(ending[:shown])
-        count = ending.count() if len(contracts_ending) == shown else len(contracts_ending)
-
         # Kept by store.set_derived whenever a year changes: no document is checked here.
         findings = [
             (program_year, program_year.check_errors)
@@ -343,10 +331,33 @@ class ProgramYearQuerySet(models.QuerySet):
                 (label, totals[f"funding_{part}"]) for part, label in FUNDING_PARTS.items()
             ],
             "lowest_rates": lowest_rates,
+            "findings": findings,
+        }
+
+    def contracts_due(self, year: int, today: datetime.date) -> dict:
+        """The year's contracts ending within a year of `today`, the soonest first, and how
+        many there are: one query, two when more end than are shown."""
+        window = self.contract_window(today)
+        # A year's last contract, the one that ends: its end is the year's kept contract_end
+        # (found through an index of those), not a search for a later one of each contract.
+        ending = (
+            Contract.objects.filter(
+                program_year__fiscal_year=year,
+                program_year__contract_end__gte=window[0],
+                program_year__contract_end__lt=window[1],
+                end=F("program_year__contract_end"),
+            )
+            .select_related("program_year__program__department")
+            .order_by("end", "program_year__program__title")
+        )
+        # A city year can end hundreds of contracts: show the soonest, count the rest.
+        shown = self.CONTRACTS_SHOWN
+        contracts_ending = list(ending[:shown])
+        count = ending.count() if len(contracts_ending) == shown else len(contracts_ending)
+        return {
             "contract_window": (window[0], window[1] - datetime.timedelta(days=1)),
             "contracts_ending": contracts_ending,
             "contracts_ending_count": count,
-            "findings": findings,
         }
 
 
@@ -903,6 +914,23 @@ class CategoryTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} ({self.fiscal_year})"
+
+
+class DataVersion(models.Model):
+    """One row: a token drawn anew with every write of what the pages show
+    (`programs.page_cache`). Pages rendered from the data are cached under it, in every
+    process and on every server that reads this database; a token never comes back, not even
+    after a backup is restored, so no cached page of other data is read under it."""
+
+    token = models.CharField(_("토큰"), max_length=32)
+
+    class Meta:
+        verbose_name = _("자료 버전")
+        verbose_name_plural = _("자료 버전")
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class ImportJob(models.Model):

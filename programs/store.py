@@ -18,7 +18,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import contracts, summaries
+from . import contracts, page_cache, summaries
 from .checks import CHECKED_PARTS, ERROR, check_document
 from .documents import (
     SECTIONS,
@@ -96,6 +96,7 @@ def refresh_derived(year_ids: Iterable[int]) -> None:
         set_derived(year, section_rows(year))
     ProgramYear.objects.bulk_update(years, DERIVED_FIELDS, batch_size=500)
     summaries.refresh(summaries.groups_of(years))
+    page_cache.bump()
 
 
 # ---------------------------------------------------------------- history records
@@ -278,6 +279,7 @@ def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
     )
     # A document replaces the year of its own program: no year leaves a group.
     summaries.refresh(summaries.groups_of(year for year, _s, _doc in writes))
+    page_cache.bump()
     contracts.refresh(contracts.programs_of(year for year, _s, _doc in writes))
     return years
 
@@ -420,6 +422,7 @@ def save_edit(
         stored.save(update_fields=DERIVED_FIELDS)
     year.version, year.check_errors = stored.version, stored.check_errors
     summaries.refresh(groups | summaries.groups_of([stored]))
+    page_cache.bump()
     contracts.refresh(programs | {stored.program_id})
     return changed
 
@@ -448,6 +451,7 @@ def restore(year: ProgramYear, record, user) -> ProgramYear:
         _save(restored, read.sections, document, CHANGED, user, reason)
         _write_sections([(restored, read.sections)], replaced=[restored])
         summaries.refresh(summaries.groups_of([current, restored]))
+        page_cache.bump()
         contracts.refresh(contracts.programs_of([current, restored]))
     return restored
 
@@ -459,6 +463,7 @@ def delete_years(years: models.QuerySet, user) -> None:
     ProgramYear.objects.filter(pk__in=[year.pk for year in doomed]).delete()
     _history_model().objects.bulk_create(records)
     summaries.refresh(summaries.groups_of(doomed))
+    page_cache.bump()
     contracts.refresh(contracts.programs_of(doomed))
 
 
@@ -486,4 +491,5 @@ def create_years(
         batch_size=500,
     )
     summaries.refresh(summaries.groups_of(year for year, _sections in years))
+    page_cache.bump()
     contracts.refresh(contracts.programs_of(year for year, _sections in years))

@@ -4,16 +4,28 @@ reports and Excel workbooks of a program, a department and a bureau."""
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import arithmetic, compare, contracts, formatting, reports, sheets, spans, spreadsheets
+from . import (
+    arithmetic,
+    compare,
+    contracts,
+    formatting,
+    page_cache,
+    reports,
+    sheets,
+    spans,
+    spreadsheets,
+)
 from .documents import export_document
-from .filters import ContractFilter, ProgramYearFilter, search
+from .filters import ContractFilter, ProgramYearFilter, list_choices, search
 from .models import Department, Program, ProgramYear, default_year, partly_entered
 from .tables import ContractExport, ContractTable, ProgramYearExport, ProgramYearTable
 
@@ -147,42 +159,80 @@ def _overview(request: HttpRequest) -> tuple[dict | None, int | None, str, dict[
     return data, year, unit, counts
 
 
+def _year_counts(token: str | None) -> dict[int, int]:
+    """Documents per year (`year_counts`), kept until the data changes."""
+    return page_cache.cached(token, "year-counts", (), ProgramYear.objects.year_counts)
+
+
+# Where the overview's contracts due, rendered on each request, go in its cached body.
+CONTRACTS_DUE = "\x00contracts-due\x00"
+
+
+def _overview_body(data: dict, unit: str, has_prior_year: bool) -> str:
+    """The overview of a year (`for_overview`'s `data`) in `unit` but for its header and the
+    contracts due: all it shows changes only with the data (`page_cache`)."""
+    year = data["year"]
+    bureaus = _compare_chart(data["bureaus"], "program__department__bureau", year, unit)
+    categories = _compare_chart(data["categories"], "category", year, unit)
+    recent = _recent_chart(data["recent"], unit)
+    context = {
+        "year": year,
+        "unit": unit,
+        # what the year links add to keep the unit
+        "unit_query": "" if unit == arithmetic.DEFAULT_UNIT else f"&{urlencode({'unit': unit})}",
+        "data": data,
+        # New and discontinued mean something only against a year that has documents.
+        "has_prior_year": has_prior_year,
+        "recent_chart": recent,
+        "recent_label": f"최근 5년 연도별 예산액 합계 세로 막대그래프({unit})",
+        "recent_caption": _recent_caption(recent),
+        "bureau_chart": bureaus,
+        "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
+        "bureau_caption": _largest(bureaus, len(data["bureaus"]), "실·국", "곳"),
+        "category_chart": categories,
+        "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
+        "category_caption": _largest(categories, len(data["categories"]), "통계목", "개"),
+        "contracts_due": CONTRACTS_DUE,
+    }
+    # No request: the body shows the same to everyone who may read the overview.
+    return render_to_string("programs/_overview_body.html", context)
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     """One fiscal year at a glance: totals, where the money goes, what changed, what is due;
-    every amount in the chosen unit (`?unit=`)."""
-    data, year, unit, counts = _overview(request)
+    every amount in the chosen unit (`?unit=`). Queries: the data's version and, cached until
+    it changes, the documents per year and the body (`overview_sums`); the contracts due."""
+    token = page_cache.version()
+    counts = _year_counts(token)
+    year = _chosen_year(request, list(counts), default_year(counts))
+    unit = _unit(request)
     picker = _year_picker(reverse("programs:overview"), list(counts), year)
     if unit != arithmetic.DEFAULT_UNIT:
         picker["hidden"] = [("unit", unit)]
     context = {
         "year": year,
         "unit": unit,
-        # what the year links add to keep the unit
-        "unit_query": "" if unit == arithmetic.DEFAULT_UNIT else f"&{urlencode({'unit': unit})}",
         "unit_links": _unit_links(request, unit),
         "year_picker": picker,
         "partial_year": _partial_year(counts, year),
         "breadcrumbs": [("연도 개요", None)],
     }
-    if data is not None:
-        bureaus = _compare_chart(data["bureaus"], "program__department__bureau", year, unit)
-        categories = _compare_chart(data["categories"], "category", year, unit)
-        recent = _recent_chart(data["recent"], unit)
+    if year is not None:
+        due = ProgramYear.objects.contracts_due(year, timezone.localdate())
+        body = page_cache.cached(
+            token,
+            "overview",
+            (year, unit),
+            # The body's data is all the overview's, as the workbook's; it shows the sums.
+            lambda: _overview_body(
+                ProgramYear.objects.overview_sums(year) | due, unit, year - 1 in counts
+            ),
+        )
+        contracts = render_to_string("programs/_contracts_due.html", {"data": due, "year": year})
         query = urlencode({"year": year, "unit": unit})
         context |= {
-            "data": data,
+            "body": mark_safe(body.replace(CONTRACTS_DUE, contracts)),
             "xlsx_url": f"{reverse('programs:overview_xlsx')}?{query}",
-            # New and discontinued mean something only against a year that has documents.
-            "has_prior_year": year - 1 in counts,
-            "recent_chart": recent,
-            "recent_label": f"최근 5년 연도별 예산액 합계 세로 막대그래프({unit})",
-            "recent_caption": _recent_caption(recent),
-            "bureau_chart": bureaus,
-            "bureau_label": f"실·국별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
-            "bureau_caption": _largest(bureaus, len(data["bureaus"]), "실·국", "곳"),
-            "category_chart": categories,
-            "category_label": f"통계목별 {year}년 예산액과 전년도 예산액 가로 막대그래프({unit})",
-            "category_caption": _largest(categories, len(data["categories"]), "통계목", "개"),
         }
     return render(request, "programs/overview.html", context)
 
@@ -221,7 +271,11 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
     export_formats = ProgramYearExport.FORMATS_OFFERED
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.counts = ProgramYear.objects.year_counts()
+        # What changes only with the data is kept until it does (`page_cache`): the documents
+        # per year, the filters' choices, the filtered set's count and totals, a search's
+        # matches per year.
+        self.token = page_cache.version()
+        self.counts = _year_counts(self.token)
         self.years = list(self.counts)
         self.default_year = default_year(self.counts)
         return super().get(request, *args, **kwargs)
@@ -236,7 +290,8 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         # No `year` at all means the default year; an empty one means every year.
         if "year" not in data and self.years:
             data["year"] = str(self.default_year)
-        return kwargs | {"data": data, "years": self.years}
+        choices = page_cache.cached(self.token, "list-choices", (), list_choices)
+        return kwargs | {"data": data, "years": self.years, "choices": choices}
 
     def _year(self) -> int | None:
         """The year the filters chose, None for every year (or filters that do not validate)."""
@@ -255,7 +310,14 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
         return self.filterset.form.cleaned_data.get("q") or ""
 
     def get_table_kwargs(self) -> dict:
-        kwargs = {"category": self.request.GET.get("category") or None}
+        # The filtered set is named by the filters' values (the year filled in).
+        chosen = tuple(
+            (name, *self.filterset.data.getlist(name)) for name in self.filterset.filters
+        )
+        totals = page_cache.cached(
+            self.token, "list-totals", chosen, lambda: ProgramYearTable.totals_of(self.object_list)
+        )
+        kwargs = {"category": self.request.GET.get("category") or None, "totals": totals}
         # A search's matches grouped by program, its latest year first, unless sorted.
         if self._words() and not self.request.GET.get("sort"):
             kwargs["order_by"] = ("title",)
@@ -263,18 +325,23 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
 
     def _years_found(self, words: str) -> list[tuple[int, int, str]]:
         """(year, matches, URL) of every year the search finds, newest first (one query)."""
-        found = (
-            search(ProgramYear.objects.order_by(), words)
-            .values("fiscal_year")
-            .annotate(matches=Count("pk"))
-            .order_by("-fiscal_year")
+        found = page_cache.cached(
+            self.token,
+            "years-found",
+            (words,),
+            lambda: list(
+                search(ProgramYear.objects.order_by(), words, every_year=True)
+                .values_list("fiscal_year")
+                .annotate(matches=Count("pk"))
+                .order_by("-fiscal_year")
+            ),
         )
         params = self.request.GET.copy()
         params.pop("page", None)
         years = []
-        for row in found:
-            params["year"] = str(row["fiscal_year"])
-            years.append((row["fiscal_year"], row["matches"], f"?{params.urlencode()}"))
+        for year, matches in found:
+            params["year"] = str(year)
+            years.append((year, matches, f"?{params.urlencode()}"))
         return years
 
     def get_export_filename(self, export_format: str) -> str:

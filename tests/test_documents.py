@@ -83,8 +83,8 @@ def test_storing_a_document_takes_the_same_queries_whatever_its_rows(
     # The savepoint; the department and the program looked up in one; the program, the year
     # and its history record; one INSERT for each of the 11 sections; the department's year
     # totals kept for the overview (two sums, two deletions, two inserts); its contracts'
-    # register columns (a read, an update); the release.
-    with django_assert_max_num_queries(25):
+    # register columns (a read, an update); the pages' data version (issue 18); the release.
+    with django_assert_max_num_queries(26):
         store_documents([grown(sample_document, times, "다른 사업")])
 
 
@@ -97,8 +97,8 @@ def test_reimporting_a_document_takes_the_same_queries_whatever_its_rows(
     document["purpose"] = "바뀐 목적"
     # The savepoint; the department and the program; the year and its 11 sections; the year
     # updated and its history record; each section's rows deleted and inserted; the year
-    # totals (six); the register columns (two); the release.
-    with django_assert_max_num_queries(47):
+    # totals (six); the register columns (two); the pages' data version; the release.
+    with django_assert_max_num_queries(48):
         store_documents([document])
 
 
@@ -304,8 +304,8 @@ def test_storing_many_documents_takes_the_same_queries_whatever_their_number(
     documents = [grown(sample_document, 1, f"다른 사업 {i}") for i in range(count)]
     # The savepoint; the departments and programs looked up in one; the programs, the years
     # and their history records; one INSERT for each of the 11 sections; the departments'
-    # year totals (six); the register columns (two); the release.
-    with django_assert_max_num_queries(25):
+    # year totals (six); the register columns (two); the pages' data version; the release.
+    with django_assert_max_num_queries(26):
         years = store_documents(documents)
     assert [year.program.title for year in years] == [f"다른 사업 {i}" for i in range(count)]
     assert ProgramYear.objects.count() == count + 1
