@@ -6,6 +6,7 @@ A job cut off (its worker killed) keeps what it recorded and shows where it stop
 goes on from there. Storing is one transaction with the job's own "stored": nothing half-stored.
 """
 
+import io
 import logging
 import time
 from datetime import timedelta
@@ -14,11 +15,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
-from . import imports
+from . import imports, ocr
 from .books import Part, read_parts
 from .documents import DocumentError
-from .models import ImportFile, ImportJob, ImportResult, ProgramYear, StagedImport
+from .models import ImportFile, ImportJob, ImportResult, ProgramYear, ScanPage, StagedImport
 from .planner import refresh_statistics
 
 logger = logging.getLogger(__name__)
@@ -115,7 +117,8 @@ def read(job_id: int, attempt: int) -> None:
         recorder.step = (0, 0)
         for index, part in enumerate(read_parts(file.name, bytes(file.data), recorder.progress)):
             if index >= recorded:  # those before were recorded by an earlier run
-                recorder.add(_result(job, file, index, part))
+                result = _result(job, file, index, part)
+                recorder.add(result, part.scans if result.document is not None else [])
         recorder.flush(finished=file)
     _stage(job, recorder)
 
@@ -144,6 +147,42 @@ def _result(job: ImportJob, file: ImportFile, index: int, part: Part) -> ImportR
     return result
 
 
+def _scan_pages(result: ImportResult, pages: list[ocr.OcrPage]) -> list[ScanPage]:
+    """The pages OCR read a document from, to be kept with its result."""
+    kept, first_line = [], 1
+    for page in pages:
+        width, height = Image.open(io.BytesIO(page.image)).size
+        lines = [_box(line.words) for line in page.lines]
+        kept.append(
+            ScanPage(
+                result=result,
+                number=page.number,
+                first_line=first_line,
+                image=page.image,
+                width=width,
+                height=height,
+                skew=page.skew,
+                seconds=round(page.seconds, 2),
+                lines=lines,
+            )
+        )
+        first_line += len(page.lines)
+    return kept
+
+
+def _box(words: list[ocr.Word]) -> list[float]:
+    """A printed line's box around its words, and its least sure word's confidence."""
+    if not words:
+        return [0, 0, 0, 0, 100.0]
+    return [
+        min(word.left for word in words),
+        min(word.top for word in words),
+        max(word.right for word in words),
+        max(word.bottom for word in words),
+        round(min(word.confidence for word in words), 1),
+    ]
+
+
 class _Recorder:
     """Writes a run's progress and results now and then, each write one transaction, and only
     while the run is the job's current one."""
@@ -151,6 +190,7 @@ class _Recorder:
     def __init__(self, job: ImportJob, attempt: int):
         self.job, self.attempt = job, attempt
         self.pending: list[ImportResult] = []
+        self.scans: list[ScanPage] = []
         self.step = (0, 0)
         self.written = time.monotonic()
 
@@ -159,8 +199,9 @@ class _Recorder:
         if time.monotonic() - self.written > FLUSH_EVERY:
             self.flush()
 
-    def add(self, result: ImportResult) -> None:
+    def add(self, result: ImportResult, scans: list[ocr.OcrPage]) -> None:
         self.pending.append(result)
+        self.scans += _scan_pages(result, scans)
         if time.monotonic() - self.written > FLUSH_EVERY:
             self.flush()
 
@@ -168,9 +209,10 @@ class _Recorder:
         with transaction.atomic():
             self.write(step_done=self.step[0], step_total=self.step[1])
             ImportResult.objects.bulk_create(self.pending)
+            ScanPage.objects.bulk_create(self.scans)  # after their results: those have pks now
             if finished:
                 ImportFile.objects.filter(pk=finished.pk).update(done=True)
-        self.pending = []
+        self.pending, self.scans = [], []
         self.written = time.monotonic()
 
     def write(self, **fields) -> None:
@@ -191,12 +233,21 @@ def _stage(job: ImportJob, recorder: _Recorder) -> None:
                 [result.document for result in readable],
                 [result.replaces for result in readable],
             )
+            _preview_scans(job, staged, readable)
         refused = job.results.count() - len(readable)
         message = _("%(read)s건 읽음, %(refused)s건 읽지 못함") % {
             "read": len(readable),
             "refused": refused,
         }
         recorder.write(status=Status.READ, staged=staged, message=message)
+
+
+def _preview_scans(job: ImportJob, staged: StagedImport, readable: list[ImportResult]) -> None:
+    """Tie the kept pages to the preview: they go with it, found by their document's place."""
+    scanned = set(ScanPage.objects.filter(result__job=job).values_list("result_id", flat=True))
+    for index, result in enumerate(readable):
+        if result.pk in scanned:
+            ScanPage.objects.filter(result=result).update(staged=staged, document=index)
 
 
 def name_of(names: list[str]) -> str:
