@@ -4,6 +4,7 @@ the readable ones are staged for the preview (`imports`), and stored all at once
 
 A job cut off (its worker killed) keeps what it recorded and shows where it stopped; resumed, it
 goes on from there. Storing is one transaction with the job's own "stored": nothing half-stored.
+Jobs done with are deleted at the next upload (`purge`).
 """
 
 import io
@@ -11,8 +12,9 @@ import logging
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -39,7 +41,9 @@ class Superseded(Exception):
 
 
 def create(user, uploads: list[tuple[str, bytes]]) -> ImportJob:
-    """A job for these files (name, content), queued for a worker."""
+    """A job for these files (name, content), queued for a worker; the jobs nobody will look
+    at again go first."""
+    purge()
     with transaction.atomic():
         job = ImportJob.objects.create(user=user)
         ImportFile.objects.bulk_create(
@@ -48,6 +52,23 @@ def create(user, uploads: list[tuple[str, bytes]]) -> ImportJob:
         )
     _enqueue(job)
     return job
+
+
+def purge() -> int:
+    """Delete the jobs that are done with, their files, results and page images going with
+    them: those stored or refused more than `IMPORT_JOBS_KEPT_DAYS` ago, and those read but
+    never confirmed whose preview has expired (it expires `imports.LIFETIME` after the job
+    was read); then the expired previews. A queued, reading or storing job is never deleted.
+    How many jobs went."""
+    now = timezone.now()
+    finished = Q(
+        status__in=(Status.STORED, Status.REFUSED),
+        updated__lt=now - timedelta(days=settings.IMPORT_JOBS_KEPT_DAYS),
+    )
+    unconfirmed = Q(status=Status.READ, updated__lt=now - imports.LIFETIME)
+    _deleted, by_model = ImportJob.objects.filter(finished | unconfirmed).delete()
+    imports.clean_expired()
+    return by_model.get(ImportJob._meta.label, 0)
 
 
 def recent(user) -> list[ImportJob]:
