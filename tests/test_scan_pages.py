@@ -4,14 +4,16 @@ reading a scan reported page by page on the job's page."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from programs import jobs, ocr, roles
-from programs.models import ImportJob, ScanPage
+from programs import imports, jobs, ocr, roles
+from programs.models import ImportJob, ImportResult, ScanPage, StagedImport
 from programs.ocr.layout import OcrLine
 from programs.ocr.tesseract import DOUBTFUL, Word
 
@@ -29,9 +31,10 @@ DOUBTFUL_LINE = 32  # the sample's budget total row (1-based): read with a doubt
 RED = (200, 30, 30)
 
 
-def drawn_page(text: str, doubtful_line: int) -> ocr.OcrPage:
+def drawn_page(text: str, doubtful_line: int, number: int = 1) -> ocr.OcrPage:
     """What OCR gives for a page printing `text`: one word a cell, each line a band of the
-    image; the words of one line read with confidence 41, the others with 95."""
+    image; the words of one line (1-based, on the page) read with confidence 41, the others
+    with 95."""
     lines = []
     for index, row in enumerate(text.split("\n")):
         top, confidence = index * LINE_HEIGHT, 41.0 if index + 1 == doubtful_line else 95.0
@@ -43,7 +46,7 @@ def drawn_page(text: str, doubtful_line: int) -> ocr.OcrPage:
     picture = Image.new("L", (1000, len(lines) * LINE_HEIGHT), 255)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
-    return ocr.OcrPage(1, text, lines, buffer.getvalue(), skew=-0.3, seconds=2.5)
+    return ocr.OcrPage(number, text, lines, buffer.getvalue(), skew=-0.3, seconds=2.5)
 
 
 @pytest.fixture
@@ -102,6 +105,23 @@ def test_each_warning_naming_a_line_shows_it_on_the_page_and_marks_a_doubtful_on
     assert "css/import-scan.css" in page
 
 
+def test_a_line_of_a_later_page_is_shown_on_that_page(admin_client, monkeypatch):
+    rows = SAMPLE.read_text(encoding="utf-8").split("\n")
+    first, second = "\n".join(rows[:20]), "\n".join(rows[20:])
+    pages = [drawn_page(first, 0), drawn_page(second, DOUBTFUL_LINE - 20, number=2)]
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "read_images", lambda data: pages)
+    page = upload_scan(admin_client)
+    one, two = ScanPage.objects.all()
+    assert [(one.number, one.first_line), (two.number, two.first_line)] == [(1, 1), (2, 21)]
+    strip = reverse(
+        "admin:programs_programyear_import_scan_line",
+        args=[two.result.job_id, two.pk, DOUBTFUL_LINE - 21],
+    )
+    [doubt, *_] = re.findall(r"\(2쪽, 32행\): OCR 신뢰도 41%.*?</li>", page, flags=re.DOTALL)
+    assert f'<img src="{strip}"' in doubt and "원본 2쪽, 32행" in doubt
+
+
 def test_the_strip_boxes_the_line_and_the_whole_page_is_the_kept_image(admin_client, fake_ocr):
     upload_scan(admin_client)
     [scan] = ScanPage.objects.all()
@@ -157,6 +177,13 @@ def test_the_pages_go_with_the_preview_when_it_is_stored(admin_client, fake_ocr)
     admin_client.post(URL, confirm_data(page))
     assert ImportJob.objects.get().status == ImportJob.Status.STORED
     assert ScanPage.objects.count() == 0
+
+
+def test_the_pages_go_with_an_expired_preview_the_result_stays(admin_client, fake_ocr):
+    upload_scan(admin_client)
+    StagedImport.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    imports.clean_expired()
+    assert (ScanPage.objects.count(), ImportResult.objects.count()) == (0, 1)
 
 
 def test_a_text_document_keeps_no_pages(admin_client):
