@@ -1002,7 +1002,7 @@ class ScanPage(models.Model):
     # The line of the document's text (1-based, all pages) that is this page's first line:
     # the parser's and OCR's warnings count lines so.
     first_line = models.PositiveIntegerField()
-    image = models.BinaryField(_("쪽 이미지 (PNG)"))
+    image = models.BinaryField(_("쪽 이미지"))  # PNG
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     skew = models.FloatField(_("기울기 보정 (도)"))
@@ -1012,8 +1012,8 @@ class ScanPage(models.Model):
 
     class Meta:
         ordering = ("result", "number", "pk")
-        verbose_name = _("OCR로 읽은 쪽")
-        verbose_name_plural = _("OCR로 읽은 쪽")
+        verbose_name = _("스캔에서 읽은 쪽")
+        verbose_name_plural = _("스캔에서 읽은 쪽")
 
     def __str__(self) -> str:
         return f"{self.result_id}: {self.number}쪽"

@@ -225,7 +225,8 @@ def test_a_scanned_png_is_shown_page_beside_warnings_through_the_real_reader(adm
     assert any(line[4] < DOUBTFUL for line in scan.lines)
     response = admin_client.get(urls[0])
     assert response["Content-Type"] == "image/png"
-    assert Image.open(io.BytesIO(response.content)).width == scanned.width
+    strip = Image.open(io.BytesIO(response.content))
+    assert strip.width <= scanned.width and strip.height < scanned.height / 4
 
 
 @needs_tesseract
