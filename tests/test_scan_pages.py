@@ -58,7 +58,7 @@ def fake_ocr(monkeypatch):
 
 
 def scan_urls(page: str) -> list[str]:
-    return re.findall(r'<img src="(/admin/programs/programyear/import/\d+/scans/[^"]+)"', page)
+    return re.findall(r'<img loading="lazy" src="([^"]+/import/\d+/scans/[^"]+)"', page)
 
 
 def upload_scan(client, data: bytes = b"scan") -> str:
@@ -93,7 +93,7 @@ def test_each_warning_naming_a_line_shows_it_on_the_page_and_marks_a_doubtful_on
     )
     assert doubts
     for doubt in doubts:
-        assert f'<img src="{strip}"' in doubt
+        assert f'<img loading="lazy" src="{strip}"' in doubt
         assert 'class="scan-line doubtful"' in doubt
         assert "원본 1쪽, 32행 (빨간 상자)" in doubt
         assert "OCR 신뢰도 낮음 41%" in doubt
@@ -119,7 +119,7 @@ def test_a_line_of_a_later_page_is_shown_on_that_page(admin_client, monkeypatch)
         args=[two.result.job_id, two.pk, DOUBTFUL_LINE - 21],
     )
     [doubt, *_] = re.findall(r"\(2쪽, 32행\): OCR 신뢰도 41%.*?</li>", page, flags=re.DOTALL)
-    assert f'<img src="{strip}"' in doubt and "원본 2쪽, 32행" in doubt
+    assert f'<img loading="lazy" src="{strip}"' in doubt and "원본 2쪽, 32행" in doubt
 
 
 def test_the_strip_boxes_the_line_and_the_whole_page_is_the_kept_image(admin_client, fake_ocr):
