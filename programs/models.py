@@ -1011,7 +1011,7 @@ class ScanPage(models.Model):
     lines = models.JSONField(_("줄"))
 
     class Meta:
-        ordering = ("result", "number", "pk")
+        ordering = ("result_id", "number", "pk")  # not "result": that joins its ordering
         verbose_name = _("스캔에서 읽은 쪽")
         verbose_name_plural = _("스캔에서 읽은 쪽")
 
