@@ -135,6 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Background jobs (imports of books and many files): a queue in the database, run by
 # `manage.py db_worker` (one or more, beside the app servers); no other server needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Finished import jobs (stored or refused) are deleted, with their uploaded files, this many
+# days after they finished (`programs.jobs.purge`, at each new upload).
+IMPORT_JOBS_KEPT_DAYS = envint("DJANGO_IMPORT_JOBS_KEPT_DAYS", "30")
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

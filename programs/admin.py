@@ -542,6 +542,16 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
                 name="programs_programyear_import_job",
             ),
             path(
+                "import/<int:job_id>/scans/<int:page_id>/",
+                self.admin_site.admin_view(partial(admin_views.scan_view, self)),
+                name="programs_programyear_import_scan",
+            ),
+            path(
+                "import/<int:job_id>/scans/<int:page_id>/<int:line>/",
+                self.admin_site.admin_view(partial(admin_views.scan_view, self)),
+                name="programs_programyear_import_scan_line",
+            ),
+            path(
                 "<path:object_id>/history/<int:history_id>/restore/",
                 self.admin_site.admin_view(partial(admin_views.restore_view, self)),
                 name="programs_programyear_restore",

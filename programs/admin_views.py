@@ -14,10 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from . import history, imports, jobs, roles, store
+from . import history, imports, jobs, ocr, roles, store
 from .documents import DocumentError, stored_document
 from .forms import ConfirmImportForm, DocumentUploadForm
-from .models import ImportJob, Program, ProgramYear
+from .models import ImportJob, Program, ProgramYear, ScanPage
 
 HISTORY_SHOWN = 100  # records on a year's history page, newest first
 
@@ -34,6 +34,8 @@ def _context(model_admin, request: HttpRequest, title: str, **values) -> dict:
 # ---------------------------------------------------------------- import
 
 PREVIEWS_SHOWN = 20  # documents previewed a page of a job's preview
+# Files OCR may read: only a job of these looks for scanned pages (no query for the others).
+SCANNABLE = (".pdf", *ocr.IMAGE_SUFFIXES)
 
 
 def _may_import(model_admin, request: HttpRequest) -> None:
@@ -91,11 +93,30 @@ def job_view(model_admin, request: HttpRequest, job_id: int) -> HttpResponse:
         page = Paginator(staged.documents, PREVIEWS_SHOWN).get_page(request.GET.get("page"))
         context["page"] = page
         context["previews"] = imports.preview(list(page))
+        if any(name.lower().endswith(SCANNABLE) for name, _done in context["files"]):
+            shown = (page.start_index() - 1, page.end_index() - 1)
+            pages = ScanPage.objects.filter(staged=staged, document__range=shown).defer("image")
+            imports.point_at_scans(context["previews"], pages, shown[0])
         context["confirm"] = ConfirmImportForm(initial={"staged": staged.pk})
         context["expires"] = staged.expires
     elif job.status == ImportJob.Status.READ and job.staged_id:
         context["expired"] = True
     return TemplateResponse(request, "admin/programs/programyear/import_job.html", context)
+
+
+def scan_view(
+    model_admin, request: HttpRequest, job_id: int, page_id: int, line: int | None = None
+) -> HttpResponse:
+    """A page OCR read for one of the user's jobs, as PNG: whole, or the band around one of
+    its lines with the line boxed."""
+    _may_import(model_admin, request)
+    page = get_object_or_404(
+        ScanPage, pk=page_id, result__job_id=job_id, result__job__user=request.user
+    )
+    image = bytes(page.image) if line is None else imports.scan_strip(page, line)
+    response = HttpResponse(image, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _confirm_import(request: HttpRequest) -> HttpResponse:

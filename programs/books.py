@@ -11,7 +11,7 @@ page numbers are left out by `pdfs`; a text's are the parser's page furniture.
 """
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import ocr, pdfs, sources
 from .documents import DocumentError
@@ -31,6 +31,8 @@ class Part:
     pages: str | None  # e.g. "12-15쪽" (of a PDF or of a text with form feeds), "10-250행"
     document: dict | None
     error: str | None
+    # The pages OCR read it from (a scan): kept with the job for the preview to show.
+    scans: list[ocr.OcrPage] = field(default_factory=list)
 
 
 def read_parts(name: str, data: bytes, progress: Progress = None) -> Iterator[Part]:
@@ -79,7 +81,7 @@ def _scanned(name: str, read, refusal: Exception | None = None) -> Part:
     try:
         pages = read()
         where = f"1-{len(pages)}쪽" if len(pages) > 1 else "1쪽"
-        return Part(name, where, ocr.parse_pages(pages), None)
+        return Part(name, where, ocr.parse_pages(pages), None, pages)
     except ocr.OcrError as error:
         return Part(name, None, None, str(error))
     except NotADocument as error:

@@ -1,13 +1,20 @@
 """Importing through the admin: preview what storing documents would change, keep them as a
-staged import, and store exactly that on confirmation, unless a year changed in between."""
+staged import, and store exactly that on confirmation, unless a year changed in between.
+A scanned document's notes show the line they name on the page OCR read it from."""
 
+import io
 import json
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from statistics import median
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw
 
 from . import history, roles
 from .arithmetic import WARNING
@@ -19,13 +26,38 @@ from .documents import (
     read_document,
     stored_document,
 )
-from .models import Program, ProgramYear, StagedImport
+from .models import Program, ProgramYear, ScanPage, StagedImport
+from .ocr.tesseract import DOUBTFUL
 from .store import paths, replaced_year, store_documents
 
 # How the reader's own notes (what it could not read cleanly) are named beside the findings.
 READING = "읽기"
 # A preview not confirmed within this is gone: what it showed may no longer be what is stored.
 LIFETIME = timedelta(hours=1)
+# The source line a reader's note names (`산출근거 42행`, `결산 2020 (137행)`, `(2쪽, 5행)`):
+# lines are counted through all pages, as the parser and OCR count them.
+_LINE_RE = re.compile(r"(\d+)행")
+# Lines of the page shown above and below the line a note names, in heights of that line.
+STRIP_CONTEXT = 2
+BOX_MARGIN = 6  # pixels between the line's words and the box drawn round them
+BOX_COLOUR = (200, 30, 30)
+
+
+@dataclass(frozen=True)
+class ScanLine:
+    """The printed line a note names, on the scanned page OCR read it from."""
+
+    page: ScanPage  # without its image
+    line: int  # 0-based, on the page
+    confidence: float  # of the least sure word of the line
+
+    @property
+    def number(self) -> int:
+        return self.page.first_line + self.line
+
+    @property
+    def doubtful(self) -> bool:
+        return self.confidence < DOUBTFUL
 
 
 @dataclass(frozen=True)
@@ -35,6 +67,7 @@ class Note:
     label: str
     severity: str  # as the checks say it (error, warning, info): how the line is shown
     message: str
+    scan: ScanLine | None = None  # of a document read by OCR: the line the note names
 
 
 @dataclass
@@ -76,6 +109,61 @@ def preview(documents: list[dict]) -> list[Preview]:
             shown.edited = history.edited_since_import(shown.replaces.pk)
         previews.append(shown)
     return previews
+
+
+def point_at_scans(previews: list[Preview], pages: Iterable[ScanPage], first: int) -> None:
+    """Give each reader's note of a scanned document the line it names, on its page. `pages`
+    are those of the previewed documents, the first of which is the staged import's `first`."""
+    by_document: dict[int, list[ScanPage]] = {}
+    for page in pages:
+        by_document.setdefault(page.document - first, []).append(page)
+    for index, preview in enumerate(previews):
+        scanned = by_document.get(index)
+        if scanned:
+            preview.notes = [_pointed(note, scanned) for note in preview.notes]
+
+
+def _pointed(note: Note, pages: list[ScanPage]) -> Note:
+    found = _LINE_RE.search(note.message) if note.label == READING else None
+    if found is None:
+        return note
+    number = int(found[1])
+    for page in pages:
+        line = number - page.first_line
+        if 0 <= line < len(page.lines):
+            return replace(note, scan=ScanLine(page, line, page.lines[line][4]))
+    return note
+
+
+def scan_strip(page: ScanPage, line: int) -> bytes:
+    """The part of a scanned page around one of its lines, the line boxed, as PNG: the line
+    and a few more words' room on each side, `STRIP_CONTEXT` lines above and below (in the
+    page's usual line height: a line of a mark or a dot is no measure)."""
+    if not 0 <= line < len(page.lines):
+        raise Http404
+    left, top, right, bottom, _confidence = page.lines[line]
+    usual = median(box[3] - box[1] for box in page.lines)
+    context = round(max(bottom - top, usual) * STRIP_CONTEXT) + BOX_MARGIN
+    band = (
+        max(0, left - 2 * context),
+        max(0, top - context),
+        min(page.width, right + 2 * context),
+        min(page.height, bottom + context),
+    )
+    strip = Image.open(io.BytesIO(page.image)).crop(band).convert("RGB")
+    ImageDraw.Draw(strip).rectangle(
+        (
+            left - band[0] - BOX_MARGIN,
+            top - band[1] - BOX_MARGIN,
+            right - band[0] + BOX_MARGIN,
+            bottom - band[1] + BOX_MARGIN,
+        ),
+        outline=BOX_COLOUR,
+        width=3,
+    )
+    buffer = io.BytesIO()
+    strip.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def refuse_foreign(user, documents: list) -> None:

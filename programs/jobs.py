@@ -4,21 +4,25 @@ the readable ones are staged for the preview (`imports`), and stored all at once
 
 A job cut off (its worker killed) keeps what it recorded and shows where it stopped; resumed, it
 goes on from there. Storing is one transaction with the job's own "stored": nothing half-stored.
+Jobs done with are deleted at the next upload (`purge`).
 """
 
+import io
 import logging
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
-from . import imports
+from . import imports, ocr
 from .books import Part, read_parts
 from .documents import DocumentError
-from .models import ImportFile, ImportJob, ImportResult, ProgramYear, StagedImport
+from .models import ImportFile, ImportJob, ImportResult, ProgramYear, ScanPage, StagedImport
 from .planner import refresh_statistics
 
 logger = logging.getLogger(__name__)
@@ -37,7 +41,9 @@ class Superseded(Exception):
 
 
 def create(user, uploads: list[tuple[str, bytes]]) -> ImportJob:
-    """A job for these files (name, content), queued for a worker."""
+    """A job for these files (name, content), queued for a worker; the jobs nobody will look
+    at again go first."""
+    purge()
     with transaction.atomic():
         job = ImportJob.objects.create(user=user)
         ImportFile.objects.bulk_create(
@@ -46,6 +52,23 @@ def create(user, uploads: list[tuple[str, bytes]]) -> ImportJob:
         )
     _enqueue(job)
     return job
+
+
+def purge() -> int:
+    """Delete the jobs that are done with, their files, results and page images going with
+    them: those stored or refused more than `IMPORT_JOBS_KEPT_DAYS` ago, and those read but
+    never confirmed whose preview has expired (it expires `imports.LIFETIME` after the job
+    was read); then the expired previews. A queued, reading or storing job is never deleted.
+    How many jobs went."""
+    now = timezone.now()
+    finished = Q(
+        status__in=(Status.STORED, Status.REFUSED),
+        updated__lt=now - timedelta(days=settings.IMPORT_JOBS_KEPT_DAYS),
+    )
+    unconfirmed = Q(status=Status.READ, updated__lt=now - imports.LIFETIME)
+    _deleted, by_model = ImportJob.objects.filter(finished | unconfirmed).delete()
+    imports.clean_expired()
+    return by_model.get(ImportJob._meta.label, 0)
 
 
 def recent(user) -> list[ImportJob]:
@@ -115,7 +138,8 @@ def read(job_id: int, attempt: int) -> None:
         recorder.step = (0, 0)
         for index, part in enumerate(read_parts(file.name, bytes(file.data), recorder.progress)):
             if index >= recorded:  # those before were recorded by an earlier run
-                recorder.add(_result(job, file, index, part))
+                result = _result(job, file, index, part)
+                recorder.add(result, part.scans if result.document is not None else [])
         recorder.flush(finished=file)
     _stage(job, recorder)
 
@@ -144,6 +168,42 @@ def _result(job: ImportJob, file: ImportFile, index: int, part: Part) -> ImportR
     return result
 
 
+def _scan_pages(result: ImportResult, pages: list[ocr.OcrPage]) -> list[ScanPage]:
+    """The pages OCR read a document from, to be kept with its result."""
+    kept, first_line = [], 1
+    for page in pages:
+        width, height = Image.open(io.BytesIO(page.image)).size
+        lines = [_box(line.words) for line in page.lines]
+        kept.append(
+            ScanPage(
+                result=result,
+                number=page.number,
+                first_line=first_line,
+                image=page.image,
+                width=width,
+                height=height,
+                skew=page.skew,
+                seconds=round(page.seconds, 2),
+                lines=lines,
+            )
+        )
+        first_line += len(page.lines)
+    return kept
+
+
+def _box(words: list[ocr.Word]) -> list[float]:
+    """A printed line's box around its words, and its least sure word's confidence."""
+    if not words:
+        return [0, 0, 0, 0, 100.0]
+    return [
+        min(word.left for word in words),
+        min(word.top for word in words),
+        max(word.right for word in words),
+        max(word.bottom for word in words),
+        round(min(word.confidence for word in words), 1),
+    ]
+
+
 class _Recorder:
     """Writes a run's progress and results now and then, each write one transaction, and only
     while the run is the job's current one."""
@@ -151,6 +211,7 @@ class _Recorder:
     def __init__(self, job: ImportJob, attempt: int):
         self.job, self.attempt = job, attempt
         self.pending: list[ImportResult] = []
+        self.scans: list[ScanPage] = []
         self.step = (0, 0)
         self.written = time.monotonic()
 
@@ -159,8 +220,9 @@ class _Recorder:
         if time.monotonic() - self.written > FLUSH_EVERY:
             self.flush()
 
-    def add(self, result: ImportResult) -> None:
+    def add(self, result: ImportResult, scans: list[ocr.OcrPage]) -> None:
         self.pending.append(result)
+        self.scans += _scan_pages(result, scans)
         if time.monotonic() - self.written > FLUSH_EVERY:
             self.flush()
 
@@ -168,9 +230,10 @@ class _Recorder:
         with transaction.atomic():
             self.write(step_done=self.step[0], step_total=self.step[1])
             ImportResult.objects.bulk_create(self.pending)
+            ScanPage.objects.bulk_create(self.scans)  # after their results: those have pks now
             if finished:
                 ImportFile.objects.filter(pk=finished.pk).update(done=True)
-        self.pending = []
+        self.pending, self.scans = [], []
         self.written = time.monotonic()
 
     def write(self, **fields) -> None:
@@ -191,12 +254,21 @@ def _stage(job: ImportJob, recorder: _Recorder) -> None:
                 [result.document for result in readable],
                 [result.replaces for result in readable],
             )
+            _preview_scans(job, staged, readable)
         refused = job.results.count() - len(readable)
         message = _("%(read)s건 읽음, %(refused)s건 읽지 못함") % {
             "read": len(readable),
             "refused": refused,
         }
         recorder.write(status=Status.READ, staged=staged, message=message)
+
+
+def _preview_scans(job: ImportJob, staged: StagedImport, readable: list[ImportResult]) -> None:
+    """Tie the kept pages to the preview: they go with it, found by their document's place."""
+    scanned = set(ScanPage.objects.filter(result__job=job).values_list("result_id", flat=True))
+    for index, result in enumerate(readable):
+        if result.pk in scanned:
+            ScanPage.objects.filter(result=result).update(staged=staged, document=index)
 
 
 def name_of(names: list[str]) -> str:

@@ -1014,3 +1014,34 @@ class ImportResult(models.Model):
 
     def __str__(self) -> str:
         return self.source
+
+
+class ScanPage(models.Model):
+    """A page of a job's document read by OCR, kept beside what was read from it: the page as
+    Tesseract saw it (levelled, its ruling lines erased) and each printed line's box, so the
+    preview shows the line a warning names. It goes with its result, or with the staged
+    import it was previewed in (confirmed, refused or expired)."""
+
+    result = models.ForeignKey(ImportResult, models.CASCADE, related_name="scan_pages")
+    staged = models.ForeignKey(StagedImport, models.CASCADE, null=True, related_name="scan_pages")
+    # Where its document is in the staged import's documents: the preview's page finds it.
+    document = models.PositiveIntegerField(null=True)
+    number = models.PositiveIntegerField(_("쪽"))  # 1-based, in its file
+    # The line of the document's text (1-based, all pages) that is this page's first line:
+    # the parser's and OCR's warnings count lines so.
+    first_line = models.PositiveIntegerField()
+    image = models.BinaryField(_("쪽 이미지"))  # PNG
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    skew = models.FloatField(_("기울기 보정 (도)"))
+    seconds = models.FloatField(_("읽은 시간 (초)"))
+    # Per printed line, top to bottom: [left, top, right, bottom, least word confidence].
+    lines = models.JSONField(_("줄"))
+
+    class Meta:
+        ordering = ("result_id", "number", "pk")  # not "result": that joins its ordering
+        verbose_name = _("스캔에서 읽은 쪽")
+        verbose_name_plural = _("스캔에서 읽은 쪽")
+
+    def __str__(self) -> str:
+        return f"{self.result_id}: {self.number}쪽"
