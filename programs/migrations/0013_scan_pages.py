@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0011_contract_register'),
+        ('programs', '0012_data_version'),
     ]
 
     operations = [
