@@ -120,6 +120,8 @@ def test_figures_get_their_separators_and_signs_back(read, meant):
     [
         (["스65,000"], "△65,000"),
         (["ㅅ", "50"], "△50"),
+        (["^8"], "△8"),  # a symbol too
+        (["(8"], "(8"),  # a bracket is a figure's own
         (["제", "11", "조"], "제11조"),  # more than a letter and a figure: no sign
         (["제11조"], "제11조"),
         (["시설비"], "시설비"),
@@ -146,8 +148,29 @@ def test_a_ring_that_begins_a_line_is_a_circle_bullet_and_a_square_is_not():
         Word(200, 10, 21, 21, 30.0, "<"),
         Word(300, 60, 21, 21, 60.0, "0"),
     ]
-    named = [w.text for w in marks.name_rings(page, words)]
+    named = [w.text for w in marks.name_rings(page, words, [])]
     assert named == ["○", "사업", "ㅁ", "사업개요", "운영", "<", "0"]
+
+
+def test_a_ring_that_begins_a_cell_is_a_bullet_even_when_tesseract_boxed_half_of_it():
+    page = Image.new("L", (400, 100), 255)
+    draw = ImageDraw.Draw(page)
+    draw.line((150, 0, 150, 100), fill=0, width=2)  # the cells' rule
+    draw.ellipse((160, 10, 180, 30), outline=0, width=2)
+    draw.ellipse((160, 60, 180, 80), outline=0, width=2)
+    rule = image.Rule(at=150, start=0, end=100)
+    words = [
+        Word(60, 10, 80, 21, 95.0, "공공운영비"),
+        Word(160, 10, 9, 21, 30.0, "<"),  # the ring's left half
+        Word(190, 10, 60, 21, 95.0, "사업"),
+        Word(152, 60, 6, 21, 30.0, "_"),  # a speck before the ring
+        Word(160, 60, 21, 21, 30.0, "ㅇ"),
+        Word(190, 60, 60, 21, 95.0, "교육"),
+    ]
+    named = [w.text for w in marks.name_rings(page, words, [rule])]
+    assert named == ["공공운영비", "○", "사업", "○", "교육"]
+    # without the rule, the category before it makes the ring no bullet
+    assert [w.text for w in marks.name_rings(page, words[:3], [])] == ["공공운영비", "<", "사업"]
 
 
 @pytest.mark.parametrize(

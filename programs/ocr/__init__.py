@@ -1,7 +1,8 @@
 """Reading scanned pages (images, or PDF pages without a text layer) with Tesseract.
 
 A page is levelled (its skew measured on its ruling lines and rows of text), its tables'
-ruling lines are found and erased, Tesseract reads the rest once, with word boxes, and each
+ruling lines are found and erased, its figures (charts printed as pictures) blanked,
+Tesseract reads the rest once, with word boxes, and each
 word goes to the table cell its box falls in (`layout`). The result is the same line-and-cell
 text that PDF extraction gives, so the parser and its warnings apply unchanged; each word keeps
 Tesseract's confidence, which `confidence` turns into warnings and corrections.
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
 
-from . import headings, image, layout, marks, tesseract
+from . import digits, figures, headings, image, layout, marks, tesseract
 from .layout import OcrLine
 from .tesseract import OcrError, Word, available
 
@@ -66,11 +67,16 @@ def read_image(picture: Image.Image, number: int = 1, dpi: int | None = None) ->
     grey = image.prepare(picture)
     angle = image.skew(grey)
     grey = image.deskew(grey, angle)
-    horizontal, vertical = image.rules(image.ink(grey), dpi)
-    clean = image.erase(grey, horizontal, vertical, dpi)
+    inked = image.ink(grey)
+    horizontal, vertical = image.rules(inked, dpi)
+    charts = figures.spans(inked, dpi)
+    horizontal = [rule for rule in horizontal if not _inside(rule.at, charts)]
+    vertical = [rule for rule in vertical if not _inside(rule.start, charts)]
+    clean = image.blank(image.erase(grey, horizontal, vertical, dpi), charts)
     png = _png(clean)
-    words = marks.figures(marks.name_rings(clean, tesseract.words(png, dpi)))
-    found, mended = headings.mend(layout.lines(words, horizontal, vertical, dpi))
+    words = marks.figures(marks.name_rings(clean, tesseract.words(png, dpi), vertical))
+    found = digits.reread(clean, layout.lines(words, horizontal, vertical, dpi), dpi)
+    found, mended = headings.mend(found)
     text = "\n".join(line.text for line in found)
     return OcrPage(number, text, found, png, angle, time.perf_counter() - started, mended)
 
@@ -131,6 +137,10 @@ def parse_pages(pages: list[OcrPage]) -> dict:
     document = parse_document(pages_text(pages))
     review(document, pages)
     return document
+
+
+def _inside(y: int, spans: list[tuple[int, int]]) -> bool:
+    return any(top <= y <= bottom for top, bottom in spans)
 
 
 def _stated_dpi(picture: Image.Image) -> int | None:

@@ -150,3 +150,13 @@ def erase(grey: Image.Image, horizontal: list[Rule], vertical: list[Rule], dpi: 
     for rule in vertical:
         draw.rectangle((rule.at - half, rule.start, rule.at + half, rule.end), fill=255)
     return clean
+
+
+def blank(grey: Image.Image, spans: list[tuple[int, int]]) -> Image.Image:
+    """The page with the rows of each span (first, last) painted paper."""
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(grey)
+    for top, bottom in spans:
+        draw.rectangle((0, top, grey.width, bottom), fill=255)
+    return grey
