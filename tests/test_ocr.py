@@ -300,3 +300,21 @@ def test_a_drawn_table_is_read_into_cells_with_confidences():
     assert all(0 <= w.confidence <= 100 for w in read.words)
     assert read.image.startswith(b"\x89PNG")
     assert ocr.read_image_document("scan.png", buffer.getvalue()) == read.text
+
+
+def test_a_dash_or_colon_between_hangul_syllables_is_a_middle_dot_and_doubtful():
+    words = [
+        word(0, 0, "구성"),
+        word(40, 0, "-", spaced=False),
+        word(60, 0, "운영", spaced=False),
+        word(120, 0, "2024-03"),  # between digits: a date's dash
+        word(240, 0, "교재:홍보물"),
+    ]
+    read = marks.middle_dots(words)
+    assert [w.text for w in read] == ["구성", "·", "운영", "2024-03", "교재·홍보물"]
+    assert [w.confidence < DOUBTFUL for w in read] == [False, True, False, False, True]
+
+
+def test_rule_remnants_are_left_out():
+    words = [word(0, 0, "_3,296,216천원", 70.0), word(0, 0, "|", 40.0), word(0, 0, "- 사업", 40.0)]
+    assert [w.text for w in marks.remnants(words)] == ["3,296,216천원", "- 사업"]

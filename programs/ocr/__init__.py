@@ -74,7 +74,8 @@ def read_image(picture: Image.Image, number: int = 1, dpi: int | None = None) ->
     vertical = [rule for rule in vertical if not _inside(rule.start, charts)]
     clean = image.blank(image.erase(grey, horizontal, vertical, dpi), charts)
     png = _png(clean)
-    words = marks.figures(marks.name_rings(clean, tesseract.words(png, dpi), vertical))
+    words = marks.remnants(tesseract.words(png, dpi))
+    words = marks.middle_dots(marks.figures(marks.name_rings(clean, words, vertical)))
     found = digits.reread(clean, layout.lines(words, horizontal, vertical, dpi), dpi)
     found, mended = headings.mend(found)
     text = "\n".join(line.text for line in found)

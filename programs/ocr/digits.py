@@ -8,9 +8,11 @@ The second reading replaces the first where Tesseract is surer of it."""
 import dataclasses
 import io
 import re
+import unicodedata
 
 from PIL import Image
 
+from ..parsing.characters import NEGATIVE
 from . import tesseract
 from .layout import OcrLine
 from .tesseract import Word
@@ -19,7 +21,7 @@ from .tesseract import Word
 # a computed figure, a range's tilde and a date's or a phone number's dash.
 CHARACTERS = "0123456789,.()*-~%"
 _LANGUAGE = "eng"
-_PAD = 0.04  # inches of paper kept round a cell's words
+_PAD = 0.04  # inches of paper kept left and right of a cell's words
 _GAP = 0.12  # inches of paper between cells in the strip
 # An amount (no leading zero, commas every three digits), alone or in brackets, maybe marked
 # as computed; a rate with one decimal.
@@ -43,11 +45,12 @@ def reread(grey: Image.Image, lines: list[OcrLine], dpi: int) -> list[OcrLine]:
     top = gap
     for line_index, cell_index in cells:
         cell = lines[line_index].cells[cell_index]
+        # Only the words' own rows: a cell's other printed line is close above or below.
         box = (
             min(word.left for word in cell) - pad,
-            min(word.top for word in cell) - pad,
+            min(word.top for word in cell) - 1,
             max(word.right for word in cell) + pad,
-            max(word.bottom for word in cell) + pad,
+            max(word.bottom for word in cell) + 1,
         )
         crop = grey.crop(box)
         crop = crop.resize((crop.width * _SCALE, crop.height * _SCALE), Image.BICUBIC)
@@ -83,10 +86,12 @@ def reread(grey: Image.Image, lines: list[OcrLine], dpi: int) -> list[OcrLine]:
 
 
 def _figure(cell: tuple[Word, ...]) -> bool:
-    """A cell of figures: a digit, and nothing but what figure cells print (a negative sign,
-    or what Tesseract made of one, keeps the first reading: `marks.sign` mends it)."""
+    """A cell of figures: a digit and no letter (a misread figure may hold any symbol). A
+    negative sign keeps the first reading: `marks.sign` has put it back."""
     text = _text(cell)
-    return any(char.isdigit() for char in text) and all(char in CHARACTERS for char in text)
+    return any(char.isdigit() for char in text) and not any(
+        char == NEGATIVE or unicodedata.category(char).startswith("L") for char in text
+    )
 
 
 def _surer(found: list[Word], old: tuple[Word, ...]) -> bool:

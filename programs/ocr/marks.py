@@ -10,7 +10,7 @@ import unicodedata
 
 from PIL import Image
 
-from ..parsing.characters import NEGATIVE
+from ..parsing.characters import DOT, NEGATIVE
 from .image import INK, Rule
 from .tesseract import DOUBTFUL, Word
 
@@ -23,6 +23,10 @@ _GROUPED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[,.]{1,2}\d{3})+(?![\d.,])")
 # sign `△` as a Hangul syllable or jamo (`스65,000`, `ㅅ50`) or as another symbol (`^8`).
 _SIGNED_RE = re.compile(r"(.)\d{1,3}(?:,\d{3})*")
 _SIGN_LOOKALIKES = ("Lo", "Sk", "Sm", "So")  # Unicode categories: Hangul, symbols
+# A dash or a colon between two Hangul syllables, where a middle dot may have been printed.
+_DOT_LOOKALIKE_RE = re.compile(r"[\uac00-\ud7a3][-:][\uac00-\ud7a3]")
+_DOT_DOUBT = DOUBTFUL - 1
+_RULE_MARKS = "_|"  # LOW LINE, VERTICAL LINE: what Tesseract makes of a rule's remnant
 _LONGEST = 3  # characters: a bullet is one mark, which Tesseract may read as up to three
 
 
@@ -42,6 +46,46 @@ def name_rings(grey: Image.Image, words: list[Word], vertical: list[Rule]) -> li
         elif not (_speck(word) and any(_before(word, ring, vertical) for ring in rings)):
             named.append(word)
     return named
+
+
+def remnants(words: list[Word]) -> list[Word]:
+    """The words without what is left of erased rules: low or vertical lines (`_`, `|`) at a
+    word's ends, and doubtful words of nothing else."""
+    kept = []
+    for word in words:
+        text = word.text.strip(_RULE_MARKS)
+        if text != word.text and (text or word.confidence >= DOUBTFUL):
+            kept.append(dataclasses.replace(word, text=text or word.text))
+        elif text == word.text:
+            kept.append(word)
+    return kept
+
+
+def middle_dots(words: list[Word]) -> list[Word]:
+    """The words, with a dash or a colon that joins two Hangul syllables read as the middle
+    dot the documents print there (`구성·운영`, `실·국`): Tesseract's Korean model reads it as
+    `-` or `:`, often with confidence, and Korean writing joins no two words so. The word is
+    made doubtful, so the value it is read into is named in a warning. Words follow one
+    another in Tesseract's order; those without a space before them are one printed word."""
+    mended, start = [], 0
+    for end in range(1, len(words) + 1):
+        if end < len(words) and not words[end].spaced:
+            continue
+        run = words[start:end]
+        text = "".join(word.text for word in run)
+        dots = {match.start() + 1 for match in _DOT_LOOKALIKE_RE.finditer(text)}
+        position = 0
+        for word in run:
+            inside = [at - position for at in dots if position <= at < position + len(word.text)]
+            position += len(word.text)
+            if inside:
+                text = "".join(DOT if i in inside else c for i, c in enumerate(word.text))
+                word = dataclasses.replace(
+                    word, text=text, confidence=min(word.confidence, _DOT_DOUBT)
+                )
+            mended.append(word)
+        start = end
+    return mended
 
 
 def figures(words: list[Word]) -> list[Word]:
@@ -91,7 +135,9 @@ def _leads(word: Word, words: list[Word], vertical: list[Rule]) -> bool:
         if other.top < word.bottom and other.bottom > word.top and other is not word
     ]
     return not any(_before(other, word, vertical) for other in same_line) and any(
-        word.right <= other.left <= word.right + reach for other in same_line
+        word.right <= other.left <= word.right + reach
+        and not any(word.right <= rule.at <= other.left for rule in vertical)
+        for other in same_line
     )
 
 
