@@ -15,11 +15,12 @@ import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from statistics import median
 
 from PIL import Image, UnidentifiedImageError
 
-from . import digits, figures, headings, image, layout, marks, tesseract
-from .layout import OcrLine
+from . import digits, figures, headings, image, large, layout, marks, tesseract
+from .layout import OcrLine, join_words
 from .tesseract import OcrError, Word, available
 
 __all__ = [
@@ -74,7 +75,7 @@ def read_image(picture: Image.Image, number: int = 1, dpi: int | None = None) ->
     vertical = [rule for rule in vertical if not _inside(rule.start, charts)]
     clean = image.blank(image.erase(grey, horizontal, vertical, dpi), charts)
     png = _png(clean)
-    words = marks.remnants(tesseract.words(png, dpi))
+    words = large.reread(clean, marks.remnants(tesseract.words(png, dpi)), dpi)
     words = marks.middle_dots(marks.figures(marks.name_rings(clean, words, vertical)))
     found = digits.reread(clean, layout.lines(words, horizontal, vertical, dpi), dpi)
     found, mended = headings.mend(found)
@@ -127,7 +128,43 @@ def read_image_document(name: str, data: bytes) -> str:
 
 
 def pages_text(pages: list[OcrPage]) -> str:
-    return f"\n{PAGE_BREAK}".join(page.text for page in pages)
+    """The pages' text as the PDF reader gives a PDF's: what recurs at the pages' edges
+    (running heads, page numbers) left out and the title first, by the PDF reader's own rules
+    (`pdfs`; a line's print size is its words' median height: the box round a heading's
+    number is no letter). A line left out stays as an empty line, so that the parser's line
+    numbers are the pages' own (but for the lines above a moved title, one further down)."""
+    from ..pdfs import Cell, Row, _title_first, _without_furniture
+
+    rows = [
+        [
+            Row(
+                line.top,
+                median(w.height for w in line.words),
+                [
+                    Cell(cell[0].left, cell[-1].right, join_words(cell))
+                    for cell in line.cells
+                    if cell
+                ],
+            )
+            for line in page.lines
+        ]
+        for page in pages
+    ]
+    kept = {id(row) for page in _without_furniture(rows) for row in page}
+    texts = [
+        [
+            line.text if id(row) in kept else ""
+            for line, row in zip(page.lines, page_rows, strict=True)
+        ]
+        for page, page_rows in zip(pages, rows, strict=True)
+    ]
+    if rows:
+        first = [row for row in rows[0] if id(row) in kept]
+        title = _title_first(first)[:1]
+        if title and first and title[0] is not first[0]:
+            at = rows[0].index(title[0])
+            texts[0].insert(0, texts[0].pop(at))
+    return f"\n{PAGE_BREAK}".join("\n".join(lines) for lines in texts)
 
 
 def parse_pages(pages: list[OcrPage]) -> dict:

@@ -7,8 +7,9 @@ layout code apart from Tesseract, the PDF's own characters are also laid out by 
 (`layout.lines` with the PDF's words in place of Tesseract's) and scored the same way.
 
 A field OCR reads wrong ends in one of three ways: corrected by an identity (then right),
-flagged (a warning names its path, or its section where the value was not read at all), or
-silent.
+flagged, or silent. Flagged: a warning names its path (or its section, where no value was
+read), or the checks (`programs.checks`, shown beside every staged import) find an identity of
+its section broken.
 """
 
 import io
@@ -22,9 +23,11 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter
 
+from ..arithmetic import INFO
+from ..checks import check_document
 from ..parsing import NotADocument, parse_document
 from ..parsing.score import Score, score
-from . import PAGE_BREAK, image, layout, pages_text, read_image
+from . import OcrPage, image, layout, pages_text, read_image
 from .confidence import SECTIONS, review
 from .tesseract import Word
 
@@ -46,6 +49,7 @@ class Measure:
     right: int = 0  # of those, the fields OCR reads right, corrections made
     wrong: dict[str, tuple[object, object]] = field(default_factory=dict)  # path: (meant, read)
     flagged: list[str] = field(default_factory=list)  # wrong fields a warning names
+    checked: list[str] = field(default_factory=list)  # of those, flagged by the checks only
     corrected: list[str] = field(default_factory=list)  # misread, then mended by an identity
     skews: list[float] = field(default_factory=list)
 
@@ -89,7 +93,13 @@ def measure(path: Path, *, scan: bool = False) -> Measure:
     result.right = result.printed - len(wrong)
     result.wrong = {path: (_get(expected, path), _get(document, path)) for path in wrong}
     result.corrected = sorted(misread - set(wrong))
-    result.flagged = [path for path in wrong if _named(path, document, warnings)]
+    broken = {finding.section for finding in check_document(document) if finding.severity != INFO}
+    for path in wrong:
+        if _named(path, document, warnings):
+            result.flagged.append(path)
+        elif _section(path) in broken:
+            result.flagged.append(path)
+            result.checked.append(path)
     return result
 
 
@@ -101,15 +111,19 @@ def _parsed_score(expected: dict, text: str) -> Score:
 
 
 def _named(path: str, document: dict, warnings: list[str]) -> bool:
-    """A warning names the field's path; or, where the value was not read at all, the
-    document's warnings name its section (nothing was read there to name)."""
+    """A warning names the field's path; or, where no value was read, the document's
+    warnings name its section (nothing was read there to name)."""
     named = re.compile(re.escape(path) + r"(?![\w.\[])")
     if any(named.search(warning) for warning in warnings):
         return True
-    if _get(document, path) is not _MISSING:
+    if _get(document, path) not in (_MISSING, None):
         return False
-    section = SECTIONS.get(re.split(r"[.\[]", path)[0], "")
+    section = SECTIONS.get(_section(path), "")
     return bool(section) and any(section in warning for warning in document.get("warnings", []))
+
+
+def _section(path: str) -> str:
+    return re.split(r"[.\[]", path)[0]
 
 
 _MISSING = object()
@@ -141,7 +155,7 @@ def text_layer(data: bytes, dpi: int = 200) -> str:
     import pypdfium2
 
     scale = dpi / 72
-    texts = []
+    pages = []
     pdf = pypdfium2.PdfDocument(data)
     try:
         with pdfplumber.open(io.BytesIO(data)) as plumbed:
@@ -160,10 +174,11 @@ def text_layer(data: bytes, dpi: int = 200) -> str:
                 grey = image.prepare(pdf[index].render(scale=scale, grayscale=True).to_pil())
                 horizontal, vertical = image.rules(image.ink(grey), dpi)
                 lines = layout.lines([w for w in words if w.text], horizontal, vertical, dpi)
-                texts.append("\n".join(line.text for line in lines))
+                text = "\n".join(line.text for line in lines)
+                pages.append(OcrPage(index + 1, text, lines, b""))
     finally:
         pdf.close()
-    return f"\n{PAGE_BREAK}".join(texts)
+    return pages_text(pages)
 
 
 def scanned(picture: Image.Image, angle: float, seed: int) -> Image.Image:

@@ -14,6 +14,8 @@ with a swatch.
 
 from PIL import Image, ImageFilter
 
+from . import image
+
 _CELL = 0.02  # inches: ink pooled in squares this wide
 _SOLID = 3  # cells: a solid area is at least this many full cells each way
 _GAP = 0.5  # inches: solid rows this close are one figure
@@ -46,7 +48,7 @@ def spans(inked: Image.Image, dpi: int) -> list[tuple[int, int]]:
         found.append((start, last))
     if not found:
         return []
-    blocks = _blocks(inked)
+    blocks = image.blocks(inked)
     margin = min(left for _, _, left in blocks)
     indent = margin + dpi * _INDENT
     solid_rows = {
@@ -56,20 +58,6 @@ def spans(inked: Image.Image, dpi: int) -> list[tuple[int, int]]:
         _extend(top * cell, (bottom + 1) * cell, blocks, indent, solid_rows)
         for top, bottom in found
     ]
-
-
-def _blocks(inked: Image.Image) -> list[tuple[int, int, int]]:
-    """Runs of rows with ink, each with its leftmost inked column: (top, bottom, left)."""
-    profile = inked.resize((1, inked.height), Image.BOX).tobytes()
-    found, start = [], None
-    for y, value in enumerate([*profile, 0]):
-        if value and start is None:
-            start = y
-        elif not value and start is not None:
-            box = inked.crop((0, start, inked.width, y)).getbbox()
-            found.append((start, y - 1, box[0] if box else inked.width))
-            start = None
-    return found
 
 
 def _extend(

@@ -160,3 +160,17 @@ def blank(grey: Image.Image, spans: list[tuple[int, int]]) -> Image.Image:
     for top, bottom in spans:
         draw.rectangle((0, top, grey.width, bottom), fill=255)
     return grey
+
+
+def blocks(inked: Image.Image) -> list[tuple[int, int, int]]:
+    """Runs of rows with ink, each with its leftmost inked column: (top, bottom, left)."""
+    profile = inked.resize((1, inked.height), Image.BOX).tobytes()
+    found, start = [], None
+    for y, value in enumerate([*profile, 0]):
+        if value and start is None:
+            start = y
+        elif not value and start is not None:
+            box = inked.crop((0, start, inked.width, y)).getbbox()
+            found.append((start, y - 1, box[0] if box else inked.width))
+            start = None
+    return found

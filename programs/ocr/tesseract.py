@@ -69,7 +69,11 @@ def available() -> bool:
 
 
 def words(
-    png: bytes, dpi: int, language: str = LANGUAGE, options: tuple[str, ...] = ()
+    png: bytes,
+    dpi: int,
+    language: str = LANGUAGE,
+    options: tuple[str, ...] = (),
+    segmentation: str = _PAGE_SEGMENTATION,
 ) -> list[Word]:
     """The words Tesseract reads on a page image (PNG bytes): boxes and confidences from its
     TSV, spaces from its text, both from one reading. `options` are Tesseract's `-c` settings."""
@@ -82,7 +86,7 @@ def words(
             "-l",
             language,
             "--psm",
-            _PAGE_SEGMENTATION,
+            segmentation,
             "--dpi",
             str(dpi),
             *(part for option in options for part in ("-c", option)),
