@@ -74,6 +74,7 @@ def read_image(picture: Image.Image, number: int = 1, dpi: int | None = None) ->
     horizontal = [rule for rule in horizontal if not _inside(rule.at, charts)]
     vertical = [rule for rule in vertical if not _inside(rule.start, charts)]
     clean = image.blank(image.erase(grey, horizontal, vertical, dpi), charts)
+    clean = image.unshade(clean, sorted(horizontal, key=lambda rule: rule.at))
     png = _png(clean)
     words = large.reread(clean, marks.remnants(tesseract.words(png, dpi)), dpi)
     words = marks.middle_dots(marks.figures(marks.name_rings(clean, words, vertical)))
