@@ -318,3 +318,22 @@ def test_a_dash_or_colon_between_hangul_syllables_is_a_middle_dot_and_doubtful()
 def test_rule_remnants_are_left_out():
     words = [word(0, 0, "_3,296,216천원", 70.0), word(0, 0, "|", 40.0), word(0, 0, "- 사업", 40.0)]
     assert [w.text for w in marks.remnants(words)] == ["3,296,216천원", "- 사업"]
+
+
+def test_a_wrong_field_is_flagged_by_its_path_or_where_unread_by_its_section():
+    from programs.ocr.corpus import _named
+
+    document = {
+        "funding": {"city": None},
+        "purpose": "도시밭",
+        "budget_total": {"amount": 1, "amount_prior": 2},
+        "warnings": ["사업개요: 합계"],
+    }
+    warnings = [
+        "사업목적 purpose (1쪽, 3행): OCR 신뢰도 40%",
+        "예산 총괄 budget_total.amount_prior (1쪽, 9행): OCR 신뢰도 40%",
+    ]
+    assert _named("purpose", document, warnings)
+    assert not _named("budget_total.amount", document, warnings)  # a path is named whole
+    assert _named("funding.city", document, warnings)  # unread: its section is named
+    assert not _named("legal_basis[0]", document, warnings)

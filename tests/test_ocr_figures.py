@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from programs import ocr
-from programs.ocr import digits, figures, image
+from programs.ocr import digits, figures, image, large
 from programs.ocr.layout import OcrLine
 from programs.ocr.tesseract import Word
 
@@ -117,3 +117,56 @@ def test_a_page_with_a_chart_reads_without_the_chart_words(monkeypatch):
     inked = image.ink(seen[0])
     assert inked.crop((0, rows["legend"], 1654, rows["ticks"] + 20)).getbbox() is None
     assert inked.crop((0, rows["caption"], 1654, rows["caption"] + 20)).getbbox() is not None
+
+
+def test_the_shading_of_a_table_head_is_made_paper_and_nothing_else():
+    page = Image.new("L", (600, 300), 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((10, 10, 590, 60), fill=238)  # a head cell's shading
+    draw.rectangle((10, 120, 590, 170), fill=255)
+    for y in (10, 60, 120, 170):
+        draw.line((10, y, 590, y), fill=180, width=2)
+    draw.text((20, 30), "head", fill=20)
+    draw.point((300, 250), fill=238)  # light grey outside any table stays
+    rules = [image.Rule(at=y, start=10, end=590) for y in (10, 60, 120, 170)]
+    clean = image.unshade(page.copy(), rules)
+    assert clean.getpixel((300, 40)) == 255 and clean.getpixel((300, 250)) == 238
+    assert image.ink(clean).crop((15, 20, 100, 50)).getbbox() is not None  # the letters stay
+
+
+def _line(top: int, text: str, height: int = 20) -> OcrLine:
+    return OcrLine(top, ((Word(100, top, 20 * len(text), height, 95.0, text),),))
+
+
+def test_running_heads_and_page_numbers_are_left_out_and_the_title_put_first():
+    head = _line(10, "사업 운영 2024년 사업설명서")
+    first = [head, _line(50, "2024년도 사업설명서"), _line(90, "청년 주거비 지원", 44)]
+    first += [_line(150, "□ 사업개요"), _line(190, "본문"), _line(900, "1 / 2")]
+    second = [head, _line(50, "본문 둘"), _line(900, "2 / 2")]
+    pages = [ocr.OcrPage(number, "", lines, b"") for number, lines in ((1, first), (2, second))]
+    assert ocr.pages_text(pages).split("\n") == [
+        "청년 주거비 지원",
+        "",
+        "2024년도 사업설명서",
+        "□ 사업개요",
+        "본문",
+        "",
+        ocr.PAGE_BREAK,
+        "본문 둘",
+        "",
+    ]
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract with its Korean model is missing")
+@needs_font
+def test_large_print_is_read_again_at_the_size_of_the_text(monkeypatch):
+    page = Image.new("L", (1654, 400), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((100, 60), "사회적경제지원센터 운영", font=ImageFont.truetype(str(FONT), 84), fill=20)
+    for y in (220, 270, 320):
+        draw.text((100, y), "본문 글자 크기의 줄", font=ImageFont.truetype(str(FONT), 28), fill=20)
+    broken = [Word(100, 70, 60, 40, 30.0, "회"), Word(400, 90, 60, 40, 30.0, "히저겨")]
+    body = [Word(100, y, 200, 28, 95.0, "본문") for y in (220, 270, 320)]
+    read = large.reread(page, broken + body, DPI)
+    assert [w.text for w in read if w.top < 200] == ["사회적경제지원센터 운영"]
+    assert [w for w in read if w.top >= 200] == body

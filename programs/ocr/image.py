@@ -188,7 +188,7 @@ def unshade(grey: Image.Image, horizontal: list[Rule]) -> Image.Image:
         if box[3] - box[1] < 4 or box[2] - box[0] < 4:
             continue
         band = grey.crop(box)
-        light = [value for value in band.getdata() if value >= INK]
+        light = [value for value in band.tobytes() if value >= INK]
         if light and sorted(light)[len(light) // 2] < _PAPER:
             grey.paste(band.point(lambda value: 255 if value >= INK else value), box[:2])
     return grey
