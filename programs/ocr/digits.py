@@ -63,7 +63,11 @@ def reread(grey: Image.Image, lines: list[OcrLine], dpi: int) -> list[OcrLine]:
     buffer = io.BytesIO()
     strip.save(buffer, format="PNG")
     option = f"tessedit_char_whitelist={CHARACTERS}"
-    read = tesseract.words(buffer.getvalue(), dpi * _SCALE, _LANGUAGE, (option,))
+    try:
+        read = tesseract.words(buffer.getvalue(), dpi * _SCALE, _LANGUAGE, (option,))
+    except tesseract.OcrError:
+        return lines  # no English model (Debian installs it with Tesseract): the first reading
+
     changed = [list(line.cells) for line in lines]
     for (line_index, cell_index), (first, last) in zip(cells, places, strict=True):
         found = [word for word in read if first <= word.middle[1] < last]
