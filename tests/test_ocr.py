@@ -120,6 +120,8 @@ def test_figures_get_their_separators_and_signs_back(read, meant):
     [
         (["스65,000"], "△65,000"),
         (["ㅅ", "50"], "△50"),
+        (["^8"], "△8"),  # a symbol too
+        (["(8"], "(8"),  # a bracket is a figure's own
         (["제", "11", "조"], "제11조"),  # more than a letter and a figure: no sign
         (["제11조"], "제11조"),
         (["시설비"], "시설비"),
@@ -146,8 +148,29 @@ def test_a_ring_that_begins_a_line_is_a_circle_bullet_and_a_square_is_not():
         Word(200, 10, 21, 21, 30.0, "<"),
         Word(300, 60, 21, 21, 60.0, "0"),
     ]
-    named = [w.text for w in marks.name_rings(page, words)]
+    named = [w.text for w in marks.name_rings(page, words, [])]
     assert named == ["○", "사업", "ㅁ", "사업개요", "운영", "<", "0"]
+
+
+def test_a_ring_that_begins_a_cell_is_a_bullet_even_when_tesseract_boxed_half_of_it():
+    page = Image.new("L", (400, 100), 255)
+    draw = ImageDraw.Draw(page)
+    draw.line((150, 0, 150, 100), fill=0, width=2)  # the cells' rule
+    draw.ellipse((160, 10, 180, 30), outline=0, width=2)
+    draw.ellipse((160, 60, 180, 80), outline=0, width=2)
+    rule = image.Rule(at=150, start=0, end=100)
+    words = [
+        Word(60, 10, 80, 21, 95.0, "공공운영비"),
+        Word(160, 10, 9, 21, 30.0, "<"),  # the ring's left half
+        Word(190, 10, 60, 21, 95.0, "사업"),
+        Word(152, 60, 6, 21, 30.0, "_"),  # a speck before the ring
+        Word(160, 60, 21, 21, 30.0, "ㅇ"),
+        Word(190, 60, 60, 21, 95.0, "교육"),
+    ]
+    named = [w.text for w in marks.name_rings(page, words, [rule])]
+    assert named == ["공공운영비", "○", "사업", "○", "교육"]
+    # without the rule, the category before it makes the ring no bullet
+    assert [w.text for w in marks.name_rings(page, words[:3], [])] == ["공공운영비", "<", "사업"]
 
 
 @pytest.mark.parametrize(
@@ -277,3 +300,40 @@ def test_a_drawn_table_is_read_into_cells_with_confidences():
     assert all(0 <= w.confidence <= 100 for w in read.words)
     assert read.image.startswith(b"\x89PNG")
     assert ocr.read_image_document("scan.png", buffer.getvalue()) == read.text
+
+
+def test_a_dash_or_colon_between_hangul_syllables_is_a_middle_dot_and_doubtful():
+    words = [
+        word(0, 0, "구성"),
+        word(40, 0, "-", spaced=False),
+        word(60, 0, "운영", spaced=False),
+        word(120, 0, "2024-03"),  # between digits: a date's dash
+        word(240, 0, "교재:홍보물"),
+    ]
+    read = marks.middle_dots(words)
+    assert [w.text for w in read] == ["구성", "·", "운영", "2024-03", "교재·홍보물"]
+    assert [w.confidence < DOUBTFUL for w in read] == [False, True, False, False, True]
+
+
+def test_rule_remnants_are_left_out():
+    words = [word(0, 0, "_3,296,216천원", 70.0), word(0, 0, "|", 40.0), word(0, 0, "- 사업", 40.0)]
+    assert [w.text for w in marks.remnants(words)] == ["3,296,216천원", "- 사업"]
+
+
+def test_a_wrong_field_is_flagged_by_its_path_or_where_unread_by_its_section():
+    from programs.ocr.corpus import _named
+
+    document = {
+        "funding": {"city": None},
+        "purpose": "도시밭",
+        "budget_total": {"amount": 1, "amount_prior": 2},
+        "warnings": ["사업개요: 합계"],
+    }
+    warnings = [
+        "사업목적 purpose (1쪽, 3행): OCR 신뢰도 40%",
+        "예산 총괄 budget_total.amount_prior (1쪽, 9행): OCR 신뢰도 40%",
+    ]
+    assert _named("purpose", document, warnings)
+    assert not _named("budget_total.amount", document, warnings)  # a path is named whole
+    assert _named("funding.city", document, warnings)  # unread: its section is named
+    assert not _named("legal_basis[0]", document, warnings)

@@ -27,8 +27,9 @@ if not ocr.available():
         "Tesseract with its Korean model (tesseract-ocr-kor) is missing", allow_module_level=True
     )
 
-# A table row of figures: a label cell, then cells of amounts and percentages only.
-FIGURES_ROW = re.compile(r"[^\t]+(\t[△\d,.()]*)+")
+# A table row of figures: a label cell (blank under a label that prints its national part
+# above), then cells of amounts and percentages only.
+FIGURES_ROW = re.compile(r"[^\t]*(\t[△\d,.()]*)+")
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Reading scanned pages (images, or PDF pages without a text layer) with Tesseract.
 
 A page is levelled (its skew measured on its ruling lines and rows of text), its tables'
-ruling lines are found and erased, Tesseract reads the rest once, with word boxes, and each
+ruling lines are found and erased, its figures (charts printed as pictures) blanked,
+Tesseract reads the rest once, with word boxes, and each
 word goes to the table cell its box falls in (`layout`). The result is the same line-and-cell
 text that PDF extraction gives, so the parser and its warnings apply unchanged; each word keeps
 Tesseract's confidence, which `confidence` turns into warnings and corrections.
@@ -14,11 +15,12 @@ import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from statistics import median
 
 from PIL import Image, UnidentifiedImageError
 
-from . import headings, image, layout, marks, tesseract
-from .layout import OcrLine
+from . import digits, figures, headings, image, large, layout, marks, tesseract
+from .layout import OcrLine, join_words
 from .tesseract import OcrError, Word, available
 
 __all__ = [
@@ -66,11 +68,18 @@ def read_image(picture: Image.Image, number: int = 1, dpi: int | None = None) ->
     grey = image.prepare(picture)
     angle = image.skew(grey)
     grey = image.deskew(grey, angle)
-    horizontal, vertical = image.rules(image.ink(grey), dpi)
-    clean = image.erase(grey, horizontal, vertical, dpi)
+    inked = image.ink(grey)
+    horizontal, vertical = image.rules(inked, dpi)
+    charts = figures.spans(inked, dpi)
+    horizontal = [rule for rule in horizontal if not _inside(rule.at, charts)]
+    vertical = [rule for rule in vertical if not _inside(rule.start, charts)]
+    clean = image.blank(image.erase(grey, horizontal, vertical, dpi), charts)
+    clean = image.unshade(clean, sorted(horizontal, key=lambda rule: rule.at))
     png = _png(clean)
-    words = marks.figures(marks.name_rings(clean, tesseract.words(png, dpi)))
-    found, mended = headings.mend(layout.lines(words, horizontal, vertical, dpi))
+    words = large.reread(clean, marks.remnants(tesseract.words(png, dpi)), dpi)
+    words = marks.middle_dots(marks.figures(marks.name_rings(clean, words, vertical)))
+    found = digits.reread(clean, layout.lines(words, horizontal, vertical, dpi), dpi)
+    found, mended = headings.mend(found)
     text = "\n".join(line.text for line in found)
     return OcrPage(number, text, found, png, angle, time.perf_counter() - started, mended)
 
@@ -120,7 +129,43 @@ def read_image_document(name: str, data: bytes) -> str:
 
 
 def pages_text(pages: list[OcrPage]) -> str:
-    return f"\n{PAGE_BREAK}".join(page.text for page in pages)
+    """The pages' text as the PDF reader gives a PDF's: what recurs at the pages' edges
+    (running heads, page numbers) left out and the title first, by the PDF reader's own rules
+    (`pdfs`; a line's print size is its words' median height: the box round a heading's
+    number is no letter). A line left out stays as an empty line, so that the parser's line
+    numbers are the pages' own (but for the lines above a moved title, one further down)."""
+    from ..pdfs import Cell, Row, _title_first, _without_furniture
+
+    rows = [
+        [
+            Row(
+                line.top,
+                median(w.height for w in line.words),
+                [
+                    Cell(cell[0].left, cell[-1].right, join_words(cell))
+                    for cell in line.cells
+                    if cell
+                ],
+            )
+            for line in page.lines
+        ]
+        for page in pages
+    ]
+    kept = {id(row) for page in _without_furniture(rows) for row in page}
+    texts = [
+        [
+            line.text if id(row) in kept else ""
+            for line, row in zip(page.lines, page_rows, strict=True)
+        ]
+        for page, page_rows in zip(pages, rows, strict=True)
+    ]
+    if rows:
+        first = [row for row in rows[0] if id(row) in kept]
+        title = _title_first(first)[:1]
+        if title and first and title[0] is not first[0]:
+            at = rows[0].index(title[0])
+            texts[0].insert(0, texts[0].pop(at))
+    return f"\n{PAGE_BREAK}".join("\n".join(lines) for lines in texts)
 
 
 def parse_pages(pages: list[OcrPage]) -> dict:
@@ -131,6 +176,10 @@ def parse_pages(pages: list[OcrPage]) -> dict:
     document = parse_document(pages_text(pages))
     review(document, pages)
     return document
+
+
+def _inside(y: int, spans: list[tuple[int, int]]) -> bool:
+    return any(top <= y <= bottom for top, bottom in spans)
 
 
 def _stated_dpi(picture: Image.Image) -> int | None:

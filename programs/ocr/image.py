@@ -6,12 +6,14 @@ characters, so only runs that fill the whole window (lines, not letters) stay bl
 run thicker than a line (a chart's bar, a filled box) is dropped.
 """
 
+import itertools
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
 # Rules are printed grey (about 180 of 255), head cells shaded lighter (about 238).
 INK = 215
+_PAPER = 248  # lighter than this is paper; between it and ink, a shading
 # The window a run must fill, and the shortest rule and the thickest, in inches.
 _WINDOW = 0.08
 _SHORTEST = 0.25
@@ -150,3 +152,43 @@ def erase(grey: Image.Image, horizontal: list[Rule], vertical: list[Rule], dpi: 
     for rule in vertical:
         draw.rectangle((rule.at - half, rule.start, rule.at + half, rule.end), fill=255)
     return clean
+
+
+def blank(grey: Image.Image, spans: list[tuple[int, int]]) -> Image.Image:
+    """The page with the rows of each span (first, last) painted paper."""
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(grey)
+    for top, bottom in spans:
+        draw.rectangle((0, top, grey.width, bottom), fill=255)
+    return grey
+
+
+def blocks(inked: Image.Image) -> list[tuple[int, int, int]]:
+    """Runs of rows with ink, each with its leftmost inked column: (top, bottom, left)."""
+    profile = inked.resize((1, inked.height), Image.BOX).tobytes()
+    found, start = [], None
+    for y, value in enumerate([*profile, 0]):
+        if value and start is None:
+            start = y
+        elif not value and start is not None:
+            box = inked.crop((0, start, inked.width, y)).getbbox()
+            found.append((start, y - 1, box[0] if box else inked.width))
+            start = None
+    return found
+
+
+def unshade(grey: Image.Image, horizontal: list[Rule]) -> Image.Image:
+    """The page with the shading of table cells made paper: between two rules, where the
+    paper is grey (a table's head), what is lighter than ink turns white. Tesseract misreads
+    bold letters on a grey ground (`과목구분` as `괴득고큰`); elsewhere the page is left as it
+    is."""
+    for upper, lower in itertools.pairwise(horizontal):
+        box = (min(upper.start, lower.start), upper.at + 3, max(upper.end, lower.end), lower.at - 2)
+        if box[3] - box[1] < 4 or box[2] - box[0] < 4:
+            continue
+        band = grey.crop(box)
+        light = [value for value in band.tobytes() if value >= INK]
+        if light and sorted(light)[len(light) // 2] < _PAPER:
+            grey.paste(band.point(lambda value: 255 if value >= INK else value), box[:2])
+    return grey

@@ -68,9 +68,15 @@ def available() -> bool:
     return LANGUAGE in listed.stdout.split()
 
 
-def words(png: bytes, dpi: int) -> list[Word]:
+def words(
+    png: bytes,
+    dpi: int,
+    language: str = LANGUAGE,
+    options: tuple[str, ...] = (),
+    segmentation: str = _PAGE_SEGMENTATION,
+) -> list[Word]:
     """The words Tesseract reads on a page image (PNG bytes): boxes and confidences from its
-    TSV, spaces from its text, both from one reading."""
+    TSV, spaces from its text, both from one reading. `options` are Tesseract's `-c` settings."""
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder) / "page"
         command = [
@@ -78,11 +84,12 @@ def words(png: bytes, dpi: int) -> list[Word]:
             "stdin",
             str(base),
             "-l",
-            LANGUAGE,
+            language,
             "--psm",
-            _PAGE_SEGMENTATION,
+            segmentation,
             "--dpi",
             str(dpi),
+            *(part for option in options for part in ("-c", option)),
             "txt",
             "tsv",
         ]

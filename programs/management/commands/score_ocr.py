@@ -37,30 +37,49 @@ class Command(BaseCommand):
         files = [path for path in files if path.with_suffix(".expected.json").is_file()]
         if not files:
             raise CommandError("견줄 문서(.pdf와 .expected.json)가 없습니다")
-        printed = right = flagged = mended = pages = 0
+        printed = right = layer = pages = 0
+        flagged = checked = corrected = silent = 0
         seconds = cpu = 0.0
         for path in files:
             result = measure(path, scan=scan)
             printed, right = printed + result.printed, right + result.right
-            flagged, mended = flagged + len(result.flagged), mended + result.mended
+            layer += result.text_layer
+            flagged += len(result.flagged)
+            checked += len(result.checked)
+            corrected += len(result.corrected)
+            silent += len(result.silent)
             pages, seconds = pages + result.pages, seconds + result.seconds
             cpu += result.cpu
-            share = result.right / result.printed if result.printed else 0.0
             skews = ", ".join(f"{skew:+.1f}°" for skew in result.skews)
             self.stdout.write(
-                f"{path}: {result.right}/{result.printed} ({share:.1%}),"
-                f" 틀린 칸 {len(result.wrong)}개 중 경고로 표시 {len(result.flagged)},"
-                f" 항등식 교정 {result.mended}, 쪽당 {result.seconds / result.pages:.1f}초"
-                f" (CPU {result.cpu / result.pages:.1f}초),"
-                f" 기울기 {skews}"
+                f"{path}: {_share(result.right, result.printed)}"
+                f" (텍스트 층 {result.text_layer}/{result.printed}),"
+                f" 틀린 칸: 경고로 표시 {len(result.flagged)}"
+                f" (검사 결과로만 {len(result.checked)}) / 항등식 교정"
+                f" {len(result.corrected)} / 경고 없음 {len(result.silent)},"
+                f" 쪽당 {result.seconds / result.pages:.1f}초"
+                f" (CPU {result.cpu / result.pages:.1f}초), 기울기 {skews}"
             )
             if wrong:
-                for field in result.wrong:
-                    mark = "경고 있음" if field in result.flagged else "경고 없음"
-                    self.stdout.write(f"    틀림 ({mark}): {field}")
+                for field, (meant, read) in result.wrong.items():
+                    mark = (
+                        "검사 결과로 표시"
+                        if field in result.checked
+                        else "경고 있음"
+                        if field in result.flagged
+                        else "경고 없음"
+                    )
+                    self.stdout.write(f"    틀림 ({mark}): {field} {meant!r} → {read!r}")
+                for field in result.corrected:
+                    self.stdout.write(f"    교정됨: {field}")
         self.stdout.write(
-            f"합계: {right}/{printed} ({right / printed if printed else 0:.1%}),"
-            f" 틀린 칸 {printed - right}개 중 경고로 표시 {flagged}, 항등식 교정 {mended},"
+            f"합계: {_share(right, printed)} (텍스트 층 {layer}/{printed}),"
+            f" 틀린 칸: 경고로 표시 {flagged} (검사 결과로만 {checked}) / 항등식 교정 {corrected}"
+            f" / 경고 없음 {silent},"
             f" {pages}쪽, 쪽당 {seconds / pages if pages else 0:.1f}초"
             f" (CPU {cpu / pages if pages else 0:.1f}초), 부하 {os.getloadavg()[0]:.1f}"
         )
+
+
+def _share(right: int, total: int) -> str:
+    return f"{right}/{total} ({right / total if total else 0:.1%})"
