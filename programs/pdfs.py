@@ -33,9 +33,10 @@ CELL_GAP = 1.2
 WORD_GAP = 0.2
 # How near a page's edge (lines from its top or bottom) its running heads and numbers print.
 EDGE_LINES = 2
-# Running heads and feet print at the same height, to this many points, on each page of a
-# run (or on every other page, where facing pages carry different heads).
-SAME_PLACE = 2.0
+# Running heads and feet print at the same height (to this share of their print size, in
+# whatever unit the page is measured: points, or pixels of a scan) on each page of a run (or
+# on every other page, where facing pages carry different heads).
+SAME_PLACE = 0.5
 NEARBY_PAGES = 2
 
 
@@ -489,7 +490,7 @@ def _furniture(row: Row, number: int, edge: str | None, places: dict, seen: set[
         return False
     key = _key(row)
     recurs = any(
-        0 < abs(page - number) <= NEARBY_PAGES and abs(top - row.top) <= SAME_PLACE
+        0 < abs(page - number) <= NEARBY_PAGES and abs(top - row.top) <= SAME_PLACE * row.size
         for page, top in places[edge, key]
     )
     repeated = len(row.cells) > 1 and "#" not in key and key in seen

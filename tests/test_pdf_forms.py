@@ -167,3 +167,39 @@ def test_figure_captions_and_empty_tables_are_no_text_of_the_document():
     document = parse_document(empty)
     assert document["performance"] == []
     assert not [warning for warning in document["warnings"] if "없습니다" in warning]
+
+
+# 산출근거 as a scan of the report reads it: the ring of 자치단체경상보조금's first item read
+# as other marks, and the rule between label and item lost.
+COST = """□ 산출근거
+단위: 원
+과목구분\t2024년 예산내역\t금액
+사무관리비\t○ 도시농업 홍보물 제작\t18,000,000
+\t○ 도시농업 교육교재 제작\t22,500,000
+\t- 도시농부학교 교재 제작\t13,500,000
+\t- 텃밭지도사 양성과정 교재 제작\t9,000,000
+\t○ 도시농업위원회 운영\t11,999,600
+행사운영비\t○ 2024 서울도시농업박람회 개최\t120,000,000
+\t○ 도시농업 한마당 축제 운영\t45,000,000
+민간경상사업보\t○ 도시농업 공동체 지원\t210,000,000
+조
+\t- 공동체 텃밭 조성 지원\t150,000,000
+\t- 공동체 활동 프로그램 지원\t60,000,000
+\t○ 도시농업 전문인력 양성 지원\t140,000,000
+자치단체경상보 , <: 자치구 도시텃밭 조성 지원\t760,000,000
+조금
+\t- 상자텃밭 보급\t320,000,000
+\t- 옥상텃밭 조성\t280,000,000
+\t- 학교텃밭 조성\t160,000,000
+\t○ 자치구 도시농업 교육 운영 지원\t300,000,000
+\t○ 치유농업 프로그램 운영 지원\t180,000,000
+"""
+
+
+def test_a_categorys_first_row_whose_bullet_is_misread_begins_an_item():
+    text = SAMPLE.with_suffix(".txt").read_text("utf-8")
+    start, end = text.index("□ 산출근거"), text.index("3 사업설명")
+    document = parse_document(text[:start] + COST + text[end:])
+    expected = load(SAMPLE.with_suffix(".expected.json"))
+    assert document["cost_basis"] == expected["cost_basis"]
+    assert any("항목 표시를 읽지 못해 ○ 항목으로 읽음" in w for w in document["warnings"])

@@ -7,7 +7,7 @@ from .. import arithmetic
 from ..formatting import amount
 from .characters import BULLET, CIRCLE, DASH, DOT, NEGATIVE, SQUARE, TIMES
 from .sections import SECTION_NAMES
-from .text import Line, Notes, compact, ignored, is_label, joined, says_none
+from .text import Line, Notes, compact, has_words, ignored, is_label, joined, says_none
 from .values import YEAR, read_number, read_year
 
 
@@ -109,6 +109,20 @@ def _read_items(lines: list[Line], notes: Notes) -> tuple[list[_Item], list[tupl
             notes.use(line.no)  # the table head, repeated after a page break
             continue
         label_cells = cells if start is None else cells[:start]
+        opened = start is None and _opens_category(cells)
+        if opened:
+            # A category's first row begins an item: its bullet, unread, is taken as `○`
+            # (a scan may read the ring as other marks and lose the rule after the label).
+            label, body = opened
+            labels.append((line.no, label))
+            items.append(_Item(1, joined([body, *cells[1:]]), "", line.no))
+            notes.use(line.no)
+            notes.add(
+                SECTION_NAMES["cost_basis"],
+                line.no,
+                f"{body!r}: 항목 표시를 읽지 못해 ○ 항목으로 읽음",
+            )
+            continue
         if label_cells and is_label(label_cells[0]):
             labels.append((line.no, label_cells[0]))
             notes.use(line.no)
@@ -128,6 +142,22 @@ def _read_items(lines: list[Line], notes: Notes) -> tuple[list[_Item], list[tupl
         elif joined(label_cells):
             notes.add(SECTION_NAMES["cost_basis"], line.no, ignored(line.text))
     return items, labels
+
+
+_LEADING_MARKS_RE = re.compile(r"[^\w(]+")
+
+
+def _opens_category(cells: list[str]) -> tuple[str, str] | None:
+    """(label, item) of a row whose first cell is a category label run into an item without
+    its bullet (`자치단체경상보 , <: 자치구 … | 760,000,000`): the row states an amount, as
+    an item's first line does, and a wrapped line does not."""
+    if len(cells) < 2 or read_number(cells[-1]) is None:
+        return None
+    label, _, rest = cells[0].partition(" ")
+    body = _LEADING_MARKS_RE.sub("", rest, count=1) if rest[:1] and not rest[0].isalnum() else rest
+    if not (is_label(label) and body and body != rest and has_words(body)):
+        return None
+    return label, body
 
 
 def _read_item(item: _Item, notes: Notes) -> None:
