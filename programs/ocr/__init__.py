@@ -140,7 +140,7 @@ def pages_text(pages: list[OcrPage]) -> str:
         [
             Row(
                 line.top,
-                median(w.height for w in line.words),
+                median(w.height for w in line.words) if line.words else 0.0,
                 [
                     Cell(cell[0].left, cell[-1].right, join_words(cell))
                     for cell in line.cells
