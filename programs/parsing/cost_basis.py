@@ -144,7 +144,7 @@ def _read_items(lines: list[Line], notes: Notes) -> tuple[list[_Item], list[tupl
     return items, labels
 
 
-_LEADING_MARKS_RE = re.compile(r"[^\w(]+")
+_LEADING_MARKS_RE = re.compile(r"^[^\w(]+")
 
 
 def _opens_category(cells: list[str]) -> tuple[str, str] | None:
@@ -154,7 +154,7 @@ def _opens_category(cells: list[str]) -> tuple[str, str] | None:
     if len(cells) < 2 or read_number(cells[-1]) is None:
         return None
     label, _, rest = cells[0].partition(" ")
-    body = _LEADING_MARKS_RE.sub("", rest, count=1) if rest[:1] and not rest[0].isalnum() else rest
+    body = _LEADING_MARKS_RE.sub("", rest)
     if not (is_label(label) and body and body != rest and has_words(body)):
         return None
     return label, body
