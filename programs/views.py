@@ -148,15 +148,9 @@ def _unit_links(request: HttpRequest, unit: str) -> list[tuple[str, str, bool]]:
     return links
 
 
-def _overview(request: HttpRequest) -> tuple[dict | None, int | None, str, dict[int, int]]:
-    """The overview's data, year, unit and documents per year (`for_overview`)."""
-    counts = ProgramYear.objects.year_counts()
-    year = _chosen_year(request, list(counts), default_year(counts))
-    unit = _unit(request)
-    data = None
-    if year is not None:
-        data = ProgramYear.objects.for_overview(year, timezone.localdate())
-    return data, year, unit, counts
+def _overview_choice(request: HttpRequest, counts: dict[int, int]) -> tuple[int | None, str]:
+    """The overview's year (of those with documents, `counts`) and unit, as asked."""
+    return _chosen_year(request, list(counts), default_year(counts)), _unit(request)
 
 
 def _year_counts(token: str | None) -> dict[int, int]:
@@ -204,8 +198,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     it changes, the documents per year and the body (`overview_sums`); the contracts due."""
     token = page_cache.version()
     counts = _year_counts(token)
-    year = _chosen_year(request, list(counts), default_year(counts))
-    unit = _unit(request)
+    year, unit = _overview_choice(request, counts)
     picker = _year_picker(reverse("programs:overview"), list(counts), year)
     if unit != arithmetic.DEFAULT_UNIT:
         picker["hidden"] = [("unit", unit)]
@@ -239,9 +232,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def overview_xlsx(request: HttpRequest) -> HttpResponse:
     """The overview of the chosen year as a workbook, in the chosen unit."""
-    data, year, unit, _counts = _overview(request)
-    if data is None:
+    year, unit = _overview_choice(request, ProgramYear.objects.year_counts())
+    if year is None:
         raise Http404("사업설명서가 없습니다.")
+    data = ProgramYear.objects.for_overview(year, timezone.localdate())
     return _xlsx(spreadsheets.overview_workbook(data, unit), f"연도 개요 {year} ({unit}).xlsx")
 
 
