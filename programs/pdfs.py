@@ -97,7 +97,7 @@ def read_pages(data: bytes, progress: Callable[[int, int], None] | None = None) 
     blank = pages_without_text(pages)
     if pages and len(blank) == len(pages):
         raise ScannedPdf(len(pages))
-    return [_text(_title_first(rows)) for rows in _without_furniture(pages)]
+    return [_text(title_first(rows)) for rows in without_furniture(pages)]
 
 
 # Why PDFium could not open a document (FPDF_GetLastError), in the reader's words.
@@ -462,7 +462,7 @@ def _edges(rows: list[Row]) -> list[tuple[str, Row]]:
     ]
 
 
-def _without_furniture(pages: list[list[Row]]) -> list[list[Row]]:
+def without_furniture(pages: list[list[Row]]) -> list[list[Row]]:
     """Each page without the lines at its edges that (digits aside) recur at the same edge
     and height of a page nearby (running heads and feet, on facing pages too; a line of
     text that happens to end two pages stands where its page ends, not where a foot is
@@ -485,7 +485,7 @@ def _without_furniture(pages: list[list[Row]]) -> list[list[Row]]:
 
 
 def _furniture(row: Row, number: int, edge: str | None, places: dict, seen: set[str]) -> bool:
-    """Whether a row at the `edge` of page `number` is furniture (see `_without_furniture`)."""
+    """Whether a row at the `edge` of page `number` is furniture (see `without_furniture`)."""
     if edge is None or is_heading(_plain_text(row)):
         return False
     key = _key(row)
@@ -502,7 +502,7 @@ TITLE_BLOCK = 5
 TITLE_SIZE = 1.2  # a title's print is this much larger than the lines around it
 
 
-def _title_first(rows: list[Row]) -> list[Row]:
+def title_first(rows: list[Row]) -> list[Row]:
     """The rows with the title moved first: of the few lines above a document's first
     heading, the one printed clearly larger than the rest (the parser takes a document's
     first line for its title; a printed title page may put a smaller kicker above it)."""

@@ -1,7 +1,7 @@
 """Running heads and feet are left out of a PDF's text by where they print; a line of the
 text that happens to end (or begin) two pages is kept."""
 
-from programs.pdfs import Cell, Row, _without_furniture
+from programs.pdfs import Cell, Row, without_furniture
 
 
 def row(top: float, *cells: str) -> Row:
@@ -22,7 +22,7 @@ def test_heads_and_numbers_go_and_a_line_ending_two_pages_stays():
         page(4, [row(60, "○ 교육 운영"), row(700, "- 사업수행방법 : 직접수행")]),
         page(5, [row(60, "○ 홍보"), row(90, "- 사업수행방법 : 직접수행")]),
     ]
-    assert texts(_without_furniture(pages)) == [
+    assert texts(without_furniture(pages)) == [
         ["- 사업기간 : 2012년 ~ 계속", "- 사업수행방법 : 직접수행"],
         ["○ 교육 운영", "- 사업수행방법 : 직접수행"],
         ["○ 홍보", "- 사업수행방법 : 직접수행"],
@@ -38,7 +38,7 @@ def test_a_line_at_the_same_place_on_pages_far_apart_stays():
         *(page(n, [row(60, f"○ {n}쪽 본문")]) for n in range(2, 6)),
         page(6, body),
     ]
-    kept = texts(_without_furniture(pages))
+    kept = texts(without_furniture(pages))
     assert kept[0] == kept[-1] == ["○ 사업계획 수립", "본문"]
 
 
@@ -50,7 +50,7 @@ def test_heads_of_facing_pages_go():
         )
         for n in range(1, 7)
     ]
-    assert texts(_without_furniture(pages)) == [[f"본문 {WORDS[n]}"] for n in range(1, 7)]
+    assert texts(without_furniture(pages)) == [[f"본문 {WORDS[n]}"] for n in range(1, 7)]
 
 
 WORDS = "영일이삼사오육"

@@ -134,7 +134,7 @@ def pages_text(pages: list[OcrPage]) -> str:
     (`pdfs`; a line's print size is its words' median height: the box round a heading's
     number is no letter). A line left out stays as an empty line, so that the parser's line
     numbers are the pages' own (but for the lines above a moved title, one further down)."""
-    from ..pdfs import Cell, Row, _title_first, _without_furniture
+    from ..pdfs import Cell, Row, title_first, without_furniture
 
     rows = [
         [
@@ -151,7 +151,7 @@ def pages_text(pages: list[OcrPage]) -> str:
         ]
         for page in pages
     ]
-    kept = {id(row) for page in _without_furniture(rows) for row in page}
+    kept = {id(row) for page in without_furniture(rows) for row in page}
     texts = [
         [
             line.text if id(row) in kept else ""
@@ -161,7 +161,7 @@ def pages_text(pages: list[OcrPage]) -> str:
     ]
     if rows:
         first = [row for row in rows[0] if id(row) in kept]
-        title = _title_first(first)[:1]
+        title = title_first(first)[:1]
         if title and first and title[0] is not first[0]:
             at = rows[0].index(title[0])
             texts[0].insert(0, texts[0].pop(at))
