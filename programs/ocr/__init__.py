@@ -75,7 +75,7 @@ def read_image(picture: Image.Image, number: int = 1, dpi: int | None = None) ->
     vertical = [rule for rule in vertical if not _inside(rule.start, charts)]
     clean = image.blank(image.erase(grey, horizontal, vertical, dpi), charts)
     clean = image.unshade(clean, sorted(horizontal, key=lambda rule: rule.at))
-    png = _png(clean)
+    png = image.png(clean)
     words = large.reread(clean, marks.remnants(tesseract.words(png, dpi)), dpi)
     words = marks.middle_dots(marks.figures(marks.name_rings(clean, words, vertical)))
     found = digits.reread(clean, layout.lines(words, horizontal, vertical, dpi), dpi)
@@ -189,9 +189,3 @@ def _stated_dpi(picture: Image.Image) -> int | None:
     dpi = round(float(stated[0]))
     # 72 (or 1) is what programs write when they know nothing
     return dpi if dpi > 96 else None
-
-
-def _png(grey: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    grey.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()

@@ -6,14 +6,13 @@ of a page's figure cells in one call (each cell cropped into a strip, one below 
 The second reading replaces the first where Tesseract is surer of it."""
 
 import dataclasses
-import io
 import re
 import unicodedata
 
 from PIL import Image
 
 from ..parsing.characters import NEGATIVE
-from . import tesseract
+from . import image, tesseract
 from .layout import OcrLine
 from .tesseract import Word
 
@@ -60,11 +59,9 @@ def reread(grey: Image.Image, lines: list[OcrLine], dpi: int) -> list[OcrLine]:
     strip = Image.new("L", (max(crop.width for crop, _ in crops) + 2 * gap, top), 255)
     for crop, y in crops:
         strip.paste(crop, (gap, y))
-    buffer = io.BytesIO()
-    strip.save(buffer, format="PNG")
     option = f"tessedit_char_whitelist={CHARACTERS}"
     try:
-        read = tesseract.words(buffer.getvalue(), dpi * _SCALE, _LANGUAGE, (option,))
+        read = tesseract.words(image.png(strip), dpi * _SCALE, _LANGUAGE, (option,))
     except tesseract.OcrError:
         return lines  # no English model (Debian installs it with Tesseract): the first reading
 

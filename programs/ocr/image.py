@@ -6,6 +6,7 @@ characters, so only runs that fill the whole window (lines, not letters) stay bl
 run thicker than a line (a chart's bar, a filled box) is dropped.
 """
 
+import io
 import itertools
 from dataclasses import dataclass
 
@@ -31,6 +32,13 @@ class Rule:
     at: int
     start: int
     end: int
+
+
+def png(grey: Image.Image) -> bytes:
+    """The picture as PNG, as Tesseract reads it (least compression: it is read at once)."""
+    buffer = io.BytesIO()
+    grey.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def prepare(image: Image.Image) -> Image.Image:

@@ -5,7 +5,6 @@ once, breaks its syllables apart (`사회적경제지원센터 운영` as `회�
 cropped, shrunk to their height and read alone as one line; its words replace the words
 Tesseract read in those rows, where it is surer of them."""
 
-import io
 from statistics import median
 
 from PIL import Image
@@ -40,9 +39,7 @@ def reread(grey: Image.Image, words: list[Word], dpi: int) -> list[Word]:
         margin = round(usual)
         page = Image.new("L", (crop.width + 2 * margin, crop.height + 2 * margin), 255)
         page.paste(crop, (margin, margin))
-        buffer = io.BytesIO()
-        page.save(buffer, format="PNG")
-        read = tesseract.words(buffer.getvalue(), dpi, segmentation=_LINE)
+        read = tesseract.words(image.png(page), dpi, segmentation=_LINE)
         if not read or min(w.confidence for w in read) <= min(w.confidence for w in inside):
             continue
         line = Word(
