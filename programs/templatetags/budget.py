@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import arithmetic, formatting, spans
@@ -23,6 +23,15 @@ SECTION_LABELS = {
     "settlements": "결산",
     "contracts": "위탁 협약",
 }
+
+
+@register.simple_tag
+def national_part(national: int | None, paper: bool) -> str:
+    """`(국비 n)` before an amount of 예산 총괄: where there is one, and on paper wherever it is
+    known, 0 included (the document's `(x-)`), so that a printed report reads back whole."""
+    if national or (paper and national is not None):
+        return format_html('<span class="national">(국비 {})</span> ', formatting.amount(national))
+    return ""
 
 
 @register.filter
