@@ -429,7 +429,7 @@
      complete at once. Chromium fires `beforeprint` and also switches `matchMedia("print")`. */
   function redraw(forPaper) {
     Object.values(Chart.instances).forEach(function (chart) {
-      chart.options.devicePixelRatio = forPaper || paperPage ? PAPER_RATIO : undefined;
+      chart.options.devicePixelRatio = forPaper ? PAPER_RATIO : undefined;
       chart.resize();
     });
   }
