@@ -356,7 +356,7 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
             params[self.export_trigger_param] = export_format
             downloads.append((export_format.upper(), f"?{params.urlencode()}"))
         words = self._words()
-        return context | {
+        context |= {
             "downloads": downloads,
             "year": selected,
             "words": words,
@@ -368,6 +368,20 @@ class ProgramListView(ExportMixin, SingleTableMixin, FilterView):
                 ("사업 목록", None),
             ],
         }
+        # A callable, which the template calls: a download never renders the body.
+        return context | {"body": lambda: self._body(context)}
+
+    def _body(self, context: dict) -> str:
+        """The list but for the page's header, kept per query string until the data changes:
+        it shows the same to everyone (`_list_body.html`)."""
+        return mark_safe(
+            page_cache.cached(
+                self.token,
+                "list-body",
+                tuple(sorted(self.request.GET.lists())),
+                lambda: render_to_string("programs/_list_body.html", context, request=self.request),
+            )
+        )
 
 
 program_list = ProgramListView.as_view()
