@@ -18,6 +18,8 @@ program to the next, not from midnight to midnight.
 import datetime
 import hashlib
 import json
+import re
+from collections.abc import Callable
 
 from django.core.cache import caches
 from django.db.models import Q
@@ -28,18 +30,20 @@ from django.utils.translation import get_language
 from . import formatting
 from .models import ProgramYear
 from .reports import ProgramReport, epoch_ms, program_reports
+from .templatetags.budget import days_text
 
 # The placeholders of the day in a cached sheet: its printed form, and the timeline's today.
 DAY = "\x00day\x00"
 DAY_MS = "\x00day-ms\x00"
 
 
-def sheet_key(row: ProgramYear, versions: list[tuple[int, int]]) -> str:
-    """The cache key of `row`'s sheet; `versions` are (pk, version) of its program's years."""
+def sheet_key(row: ProgramYear, versions: list[tuple[int, int]], part: str = "sheet") -> str:
+    """The cache key of `row`'s sheet (or of another `part` rendered from its report, as the
+    program page's); `versions` are (pk, version) of its program's years."""
     department = row.program.department
     shown = [get_language(), row.program.title, department.bureau, department.name, *versions]
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()
-    return f"sheet:{row.pk}:{digest}"
+    return f"{part}:{row.pk}:{digest}"
 
 
 def _dated(today: datetime.date) -> list[tuple[str, str]]:
@@ -71,12 +75,66 @@ def _holds(report: ProgramReport) -> tuple[datetime.date, datetime.date]:
     )
 
 
-def _render(report: ProgramReport) -> tuple[datetime.date, datetime.date, str]:
-    # No request: a sheet shows the same to everyone who may read it.
-    html = render_to_string("programs/_report_sheet.html", {"report": report, "level": 2})
+def _kept(report: ProgramReport, html: str) -> tuple[datetime.date, datetime.date, str]:
+    """What is cached of `html`, rendered from `report`: the days it holds for, and itself
+    with placeholders where it shows the day."""
     for printed, placeholder in _dated(report.timeline.today):
         html = html.replace(printed, placeholder)
     return (*_holds(report), html)
+
+
+def _sheet(report: ProgramReport, level: int) -> str:
+    # No request: a sheet shows the same to everyone who may read it.
+    return render_to_string("programs/_report_sheet.html", {"report": report, "level": level})
+
+
+def _render(report: ProgramReport) -> tuple[datetime.date, datetime.date, str]:
+    return _kept(report, _sheet(report, level=2))
+
+
+def days_to(day: datetime.date | None) -> str:
+    """A placeholder for the days from the print date to `day` (as `days_text` shows them:
+    `40일 남음`), filled in on each request; "" without a day."""
+    return f"\x00days-to:{day.isoformat()}\x00" if day else ""
+
+
+DAYS_TO = re.compile("\x00days-to:([0-9-]+)\x00")
+
+
+def _filled(html: str, today: datetime.date) -> SafeString:
+    """A cached part with the day shown where its placeholders are."""
+    day, day_ms = formatting.date(today), str(epoch_ms(today))
+    html = html.replace(DAY, day).replace(DAY_MS, day_ms)
+    if "\x00days-to:" in html:
+        html = DAYS_TO.sub(
+            lambda match: days_text((datetime.date.fromisoformat(match[1]) - today).days), html
+        )
+    return mark_safe(html)
+
+
+def kept(
+    key: str,
+    today: datetime.date,
+    report: Callable[[], ProgramReport],
+    render: Callable[[ProgramReport], str],
+) -> SafeString:
+    """A part of one program's pages (`render` of its `report()`), cached under `key`
+    (`sheet_key`) as the bundle's sheets are: rendered again only when it is missing or the
+    day is outside those it holds for."""
+    cache = caches["sheets"]
+    part = cache.get(key)
+    if part is None or not part[0] <= today < part[1]:
+        made = report()
+        part = _kept(made, render(made))
+        cache.set(key, part)
+    return _filled(part[2], today)
+
+
+def program_sheet(
+    key: str, today: datetime.date, report: Callable[[], ProgramReport]
+) -> SafeString:
+    """The printed document of one program year alone (its title a level-1 heading)."""
+    return kept(key, today, report, lambda made: _sheet(made, level=1))
 
 
 def bundle_sheets(scope: Q, rows: list[ProgramYear], today: datetime.date) -> list[SafeString]:
@@ -101,5 +159,4 @@ def bundle_sheets(scope: Q, rows: list[ProgramYear], today: datetime.date) -> li
         }
         cache.set_many(rendered)
         sheets |= rendered
-    day, day_ms = formatting.date(today), str(epoch_ms(today))
-    return [mark_safe(sheets[key][2].replace(DAY, day).replace(DAY_MS, day_ms)) for key in keys]
+    return [_filled(sheets[key][2], today) for key in keys]

@@ -1,12 +1,15 @@
 """The dashboard: the year overview, the program list and the program page; the printed
 reports and Excel workbooks of a program, a department and a bureau."""
 
-from django.db.models import Count, Q
+import datetime
+
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
@@ -26,7 +29,14 @@ from . import (
 )
 from .documents import export_document
 from .filters import ContractFilter, ProgramYearFilter, list_choices, search
-from .models import Department, Program, ProgramYear, default_year, partly_entered
+from .models import (
+    SECTION_RELATIONS,
+    Department,
+    Program,
+    ProgramYear,
+    default_year,
+    partly_entered,
+)
 from .tables import ContractExport, ContractTable, ProgramYearExport, ProgramYearTable
 
 
@@ -449,28 +459,46 @@ class ContractListView(ExportMixin, SingleTableMixin, FilterView):
 contract_list = ContractListView.as_view()
 
 
+def _program_body(report: reports.ProgramReport) -> str:
+    """The program page but for its header (`_program_body.html`), for `sheets.kept`."""
+    found = spans.findings(report.year.check_errors, report.document, report.documents)
+    current = report.timeline.current
+    context = {
+        "report": report,
+        "year": report.year,
+        "findings": found,
+        "error_count": sum(1 for finding in found if finding.severity == arithmetic.ERROR),
+        "warning_count": sum(1 for finding in found if finding.severity == arithmetic.WARNING),
+        "days_left": sheets.days_to(current.end if current else None),
+    }
+    # No request: the body shows the same to everyone who may read the page.
+    return render_to_string("programs/_program_body.html", context)
+
+
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One program: the chosen year's document in section order, as the printed report lays
-    it out (the same section templates), with its years side by side and its findings."""
-    report, years, counts = _program_report(request, pk)
-    program, selected = report.program, report.year
-    found = spans.findings(selected.check_errors, report.document, report.documents)
+    it out (the same section templates), with its years side by side and its findings.
+    Queries: the program's years, the documents per year and,
+    when the body is not cached for the day (`sheets.kept`), the years' sections (11)."""
+    rows, selected, years = _program_years(request, pk)
+    program, today = selected.program, timezone.localdate()
+    # Built only when the body is rendered (or a test reads it).
+    report = SimpleLazyObject(lambda: _report_of(rows, selected, today))
+    key = sheets.sheet_key(selected, _versions(rows), "program-page")
     list_url = f"{reverse('programs:list')}?year={selected.fiscal_year}"
     return render(
         request,
         "programs/program_detail.html",
         {
             "report": report,
+            "body": sheets.kept(key, today, lambda: report, _program_body),
             "program": program,
             "year": selected,
             "years": years,
-            "findings": found,
-            "error_count": sum(1 for finding in found if finding.severity == arithmetic.ERROR),
-            "warning_count": sum(1 for finding in found if finding.severity == arithmetic.WARNING),
             "year_picker": _year_picker(
                 reverse("programs:detail", args=[program.pk]), years, selected.fiscal_year
             ),
-            "partial_year": _partial_year(counts, selected.fiscal_year),
+            "partial_year": _partial_year(ProgramYear.objects.year_counts(), selected.fiscal_year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={selected.fiscal_year}"),
                 ("사업 목록", list_url),
@@ -532,41 +560,61 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _program_report(
+def _program_years(
     request: HttpRequest, pk: int
-) -> tuple[reports.ProgramReport, list[int], dict[int, int]]:
-    """The chosen year's report, the years there are and every year's documents (for
-    `_partial_year`). Queries: the program's years (with the program) and their 11 sections,
-    the documents per year."""
-    program_years = reports.documents_of(Q(program_id=pk))
-    if not program_years:
+) -> tuple[list[ProgramYear], ProgramYear, list[int]]:
+    """The program's years, newest first, with program and department but not their
+    sections; the chosen one; the fiscal years there are. One query; 404 without any."""
+    rows = list(
+        ProgramYear.objects.filter(program_id=pk)
+        .select_related("program__department")
+        .order_by("-fiscal_year")
+    )
+    if not rows:
         raise Http404("이 사업의 사업설명서가 없습니다.")
-    years = reports.years_of(program_years)
+    years = reports.years_of(rows)
     year = _chosen_year(request, years)
-    selected = next(py for py in program_years if py.fiscal_year == year)
-    others = [export_document(py) for py in program_years if py is not selected]
-    report = reports.program_report(selected, others, timezone.localdate())
-    return report, years, ProgramYear.objects.year_counts()
+    return rows, next(row for row in rows if row.fiscal_year == year), years
+
+
+def _versions(rows: list[ProgramYear]) -> list[tuple[int, int]]:
+    """(pk, version) of a program's years, as `sheets.sheet_key` takes them."""
+    return sorted((row.pk, row.version) for row in rows)
+
+
+def _report_of(
+    rows: list[ProgramYear], selected: ProgramYear, today: datetime.date
+) -> reports.ProgramReport:
+    """The report of `selected`, one of the program's years `rows` (`_program_years`).
+    Queries: the years' 11 sections."""
+    prefetch_related_objects(rows, *SECTION_RELATIONS)
+    others = [export_document(row) for row in rows if row is not selected]
+    return reports.program_report(selected, others, today)
 
 
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The year's program description on A4, section by section as the document numbers them."""
-    report, years, counts = _program_report(request, pk)
-    program, year = report.program, report.fiscal_year
+    """The year's program description on A4, section by section as the document numbers them.
+    Queries: the program's years, the documents per year and,
+    when its sheet is not cached for the day (`sheets.program_sheet`), the sections (11)."""
+    rows, selected, years = _program_years(request, pk)
+    program, year, today = selected.program, selected.fiscal_year, timezone.localdate()
+    key = sheets.sheet_key(selected, _versions(rows), "program-sheet")
     detail_url = f"{reverse('programs:detail', args=[pk])}?year={year}"
     department = reverse("programs:department_report", args=[program.department_id])
     return render(
         request,
         "programs/report.html",
         {
-            "report": report,
+            "program": program,
+            "fiscal_year": year,
+            "sheet": sheets.program_sheet(key, today, lambda: _report_of(rows, selected, today)),
             "xlsx_url": f"{reverse('programs:xlsx', args=[pk])}?year={year}",
             "links": [
                 ("사업 페이지로", detail_url),
                 (f"{program.department.name} 보고서", f"{department}?year={year}"),
             ],
             "year_picker": _year_picker(reverse("programs:report", args=[pk]), years, year),
-            "partial_year": _partial_year(counts, year),
+            "partial_year": _partial_year(ProgramYear.objects.year_counts(), year),
             "breadcrumbs": [
                 ("연도 개요", f"{reverse('programs:overview')}?year={year}"),
                 (f"{program.title} ({year})", detail_url),
@@ -578,7 +626,8 @@ def program_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def program_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description as a workbook, one sheet per section."""
-    report, _years, _counts = _program_report(request, pk)
+    rows, selected, _years = _program_years(request, pk)
+    report = _report_of(rows, selected, timezone.localdate())
     content = spreadsheets.program_workbook(report)
     return _xlsx(content, f"{report.program.title} {report.fiscal_year}.xlsx")
 
