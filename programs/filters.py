@@ -11,12 +11,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from . import arithmetic, contracts
 from .models import (
     Activity,
-    BudgetLine,
+    CategoryTotal,
     Contract,
     Department,
     HistoryEvent,
     LegalBasis,
     ProgramYear,
+    YearTotal,
 )
 
 # Every word of a search is one more condition over six columns and three section tables:
@@ -90,12 +91,14 @@ def bounded_search(value: str) -> None:
 def list_choices() -> dict[str, list]:
     """What the list's filters offer (three queries): every department as (pk, bureau, name)
     in the database's order, from which the bureaus come too, the accounts and the categories.
-    The list keeps them until the data changes (`programs.page_cache`)."""
+    These two are read from the sums the write path keeps (`programs.summaries`: a row per
+    department, year and account or category there is), a few thousand rows rather than every
+    year and budget line. The list keeps them until the data changes (`programs.page_cache`)."""
     departments = Department.objects.values_list("pk", "bureau", "name")
     return {
         "departments": list(departments),
-        "accounts": _distinct(ProgramYear.objects.all(), "account"),
-        "categories": _distinct(BudgetLine.objects.all(), "category"),
+        "accounts": _distinct(YearTotal.objects.all(), "account"),
+        "categories": _distinct(CategoryTotal.objects.all(), "category"),
     }
 
 
