@@ -12,7 +12,8 @@ The print date is not in the key: a sheet is cached with placeholders where it p
 else the timeline shows of the day (which contract is current, whether it still runs, where the
 axis ends) changes only on the days it compares the day with, so a cached sheet carries the
 days it holds for and is rendered again outside them. A sheet thus lives from one change of its
-program to the next, not from midnight to midnight.
+program to the next, not from midnight to midnight. The program page's body and the program's
+own printed report are kept the same way (`kept`), under keys of their own.
 """
 
 import datetime

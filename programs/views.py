@@ -478,8 +478,8 @@ def _program_body(report: reports.ProgramReport) -> str:
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One program: the chosen year's document in section order, as the printed report lays
     it out (the same section templates), with its years side by side and its findings.
-    Queries: the program's years, the documents per year and,
-    when the body is not cached for the day (`sheets.kept`), the years' sections (11)."""
+    Queries: the program's years, the documents per year and, when the body is not cached
+    for the day (`sheets.kept`), the years' sections (11)."""
     rows, selected, years = _program_years(request, pk)
     program, today = selected.program, timezone.localdate()
     # Built only when the body is rendered (or a test reads it).
@@ -594,8 +594,8 @@ def _report_of(
 
 def program_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's program description on A4, section by section as the document numbers them.
-    Queries: the program's years, the documents per year and,
-    when its sheet is not cached for the day (`sheets.program_sheet`), the sections (11)."""
+    Queries: the program's years, the documents per year and, when its sheet is not cached
+    for the day (`sheets.program_sheet`), the years' sections (11)."""
     rows, selected, years = _program_years(request, pk)
     program, year, today = selected.program, selected.fiscal_year, timezone.localdate()
     key = sheets.sheet_key(selected, _versions(rows), "program-sheet")
