@@ -31,6 +31,7 @@ from django.utils.translation import get_language
 from . import formatting
 from .models import ProgramYear
 from .reports import ProgramReport, epoch_ms, program_reports
+from .spans import days_until
 from .templatetags.budget import days_text
 
 # The placeholders of the day in a cached sheet: its printed form, and the timeline's today.
@@ -108,7 +109,7 @@ def _filled(html: str, today: datetime.date) -> SafeString:
     html = html.replace(DAY, day).replace(DAY_MS, day_ms)
     if "\x00days-to:" in html:
         html = DAYS_TO.sub(
-            lambda match: days_text((datetime.date.fromisoformat(match[1]) - today).days), html
+            lambda match: days_text(days_until(datetime.date.fromisoformat(match[1]), today)), html
         )
     return mark_safe(html)
 

@@ -150,7 +150,12 @@ class Timeline:
     def days_to_current_end(self) -> int | None:
         if self.current is None:
             return None
-        return (self.current.end - self.today).days
+        return days_until(self.current.end, self.today)
+
+
+def days_until(day: datetime.date, today: datetime.date) -> int:
+    """Days left from `today` to `day` (negative once it is past), as the timeline counts them."""
+    return (day - today).days
 
 
 def contract_timeline(documents: Sequence[dict], today: datetime.date) -> Timeline:
