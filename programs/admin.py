@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from . import admin_views, arithmetic, formatting, locking, roles, store, summaries
+from . import admin_rows, admin_views, arithmetic, formatting, locking, roles, store, summaries
 from .checks import check_document
 from .documents import export_document, related_name, row_limit, stored_document
 from .filters import search_problem
@@ -120,6 +120,7 @@ class SectionFormSet(forms.BaseInlineFormSet):
 
 class SectionInline(admin.TabularInline):
     formset = SectionFormSet
+    template = "admin/programs/section_tabular.html"  # its rows: programs.admin_rows
     extra = 0
     formfield_overrides = AMOUNTS
 
@@ -435,6 +436,10 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             if self._shown(request, obj, formset.get_default_prefix()):
                 yield formset, inline
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        return [admin_rows.SectionAdminFormSet.of(inline) for inline in inline_formsets]
 
     @staticmethod
     def _shown(request: HttpRequest, obj: ProgramYear | None, prefix: str) -> bool:

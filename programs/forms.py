@@ -3,6 +3,7 @@ from django.forms import renderers
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from markupsafe import escape
 
 from .sources import SUFFIXES
 
@@ -33,7 +34,47 @@ class FormRenderer(renderers.Jinja2):
         # Django's error-list templates render nothing for no errors.
         if template_name.startswith("django/forms/errors/") and not context.get("errors"):
             return ""
+        # Inputs and text areas, most of a change page's widgets, written as their templates
+        # write them without a template's context and lookups for each.
+        if template_name in INPUTS:
+            return _input(context["widget"])
+        if template_name == TEXTAREA:
+            return _textarea(context["widget"])
         return super().render(template_name, context, request)
+
+
+# Django's widget templates that are `django/forms/widgets/input.html` alone.
+INPUTS = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        *("checkbox", "color", "date", "datetime", "email", "file", "hidden", "number"),
+        *("password", "search", "tel", "text", "time", "url"),
+    )
+)
+TEXTAREA = "django/forms/widgets/textarea.html"
+
+
+def _attrs(attrs: dict) -> str:
+    """`django/forms/widgets/attrs.html`: `False` leaves the attribute out, `True` names it."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+    return (
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
+        f"{_attrs(widget['attrs'])}>"
+    )
+
+
+def _textarea(widget: dict) -> str:
+    value = escape(widget["value"]) if widget["value"] else ""
+    attrs = _attrs(widget["attrs"])
+    return f'<textarea name="{escape(widget["name"])}"{attrs}>\n{value}</textarea>'
 
 
 class MultipleFileInput(forms.FileInput):

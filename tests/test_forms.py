@@ -1,11 +1,14 @@
 """The form renderer: Django's own form templates through Jinja2, the admin's through Django."""
 
 import pytest
-from django.forms.renderers import get_default_renderer
+from django import forms
+from django.forms.renderers import Jinja2, get_default_renderer
 from django.forms.utils import ErrorList
 from django.template.backends.django import Template as DjangoTemplate
 from django.template.backends.jinja2 import Template as Jinja2Template
 from django.urls import reverse
+
+from programs.forms import INPUTS, TEXTAREA
 
 
 def test_django_widgets_render_through_jinja2_and_the_admin_s_through_django():
@@ -43,3 +46,24 @@ def test_change_page_renders_the_widgets_of_both_engines(admin_client, stored_sa
     assert '<div class="related-widget-wrapper" data-model-ref="program">' in page
     assert '<p class="date">\n  <input type="text" name="contracts-0-start"' in page
     assert "errorlist" not in page
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.TextInput(attrs={"size": 12, "aria-label": '증감 "B-A" & <%>'}),
+        forms.NumberInput(attrs={"required": True, "disabled": False}),
+        forms.HiddenInput(),
+        forms.CheckboxInput(),
+        forms.DateInput(),
+        forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    ],
+    ids=lambda widget: type(widget).__name__,
+)
+@pytest.mark.parametrize("value", [None, "", "사업 <b>'A' & \"B\"</b>", 0, 2312971, True])
+def test_inputs_and_text_areas_are_written_as_their_templates_write_them(widget, value):
+    renderer = get_default_renderer()
+    context = widget.get_context("budget_lines-0-prior", value, {"id": "id_x"})
+    written = renderer.render(widget.template_name, context)
+    assert widget.template_name in INPUTS | {TEXTAREA}
+    assert written == Jinja2.render(renderer, widget.template_name, context)
