@@ -272,6 +272,10 @@ def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
     ProgramYear.objects.bulk_create(added)
     ProgramYear.objects.bulk_update(replaced, _YEAR_FIELDS)
     ProgramYear.objects.bulk_update(rechecked, ["check_errors"])
+    contracts.keep(
+        [(year, sections[Contract]) for year, sections, _doc in writes],
+        [year.pk for year in replaced],
+    )
     _write_sections([(year, sections) for year, sections, _doc in writes], replaced)
     kinds = {year.pk: CHANGED for year in replaced}
     _history_model().objects.bulk_create(
@@ -280,7 +284,6 @@ def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
     # A document replaces the year of its own program: no year leaves a group.
     summaries.refresh(summaries.groups_of(year for year, _s, _doc in writes))
     page_cache.bump()
-    contracts.refresh(contracts.programs_of(year for year, _s, _doc in writes))
     return years
 
 
@@ -482,6 +485,7 @@ def create_years(
         set_derived(year, rows, document)
         documents.append(document)
     ProgramYear.objects.bulk_create([year for year, _sections in years])
+    contracts.keep([(year, sections.get(Contract, [])) for year, sections in years], ())
     _write_sections(years)
     _history_model().objects.bulk_create(
         [
@@ -492,4 +496,3 @@ def create_years(
     )
     summaries.refresh(summaries.groups_of(year for year, _sections in years))
     page_cache.bump()
-    contracts.refresh(contracts.programs_of(year for year, _sections in years))
