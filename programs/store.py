@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -301,7 +301,30 @@ def _write_sections(
             for position, row in enumerate(sections.get(model, [])):
                 row.program_year_id, row.position = year.pk, position
                 rows.append(row)
-        model.objects.bulk_create(rows)
+        _insert(model, rows)
+
+
+def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Insert the rows as bulk_create would, without their keys back: one statement sent
+    with every row's values (executemany), each value prepared by its field, instead of
+    bulk_create's SQL compiled value by value in batches (of 999 parameters on SQLite)."""
+    if not rows:
+        return
+    # The connection itself: django.db.connection is a proxy, looked up at each use.
+    connection = connections[router.db_for_write(model)]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    values = [
+        [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 def store_program(entry: dict, path: str = "") -> Program:
