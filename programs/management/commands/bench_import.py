@@ -49,8 +49,14 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self.stdout.write("DEBUG is on: every SQL query is logged, which slows the import")
         self.stdout.write(f"        parse: {rates.parse:8.1f} documents/s (median)")
-        self.stdout.write(f"       import: {rates.store:8.1f} documents/s (median, a file each)")
-        self.stdout.write(f"  import book: {one_file.store:8.1f} documents/s (median, one file)")
+        self.stdout.write(
+            f"       import: {rates.store:8.1f} documents/s (median, a file each;"
+            f" processor {rates.store_processor:.1f}/s)"
+        )
+        self.stdout.write(
+            f"  import book: {one_file.store:8.1f} documents/s (median, one file;"
+            f" processor {one_file.store_processor:.1f}/s)"
+        )
         size, seconds = large_parse_time()
         self.stdout.write(f"   parse 1 MB: {seconds:8.2f} s ({size:,} bytes, one text)")
         self.stdout.write(f" parse+import: {rates.total:8.1f} documents/s (median, a file each)")
