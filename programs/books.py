@@ -8,9 +8,14 @@ the heading (the title). What comes before the first document (a cover, a table 
 contents, a summary page) is not a document; a page at a document's end with a few lines of
 words and no table (a chapter's title page) is left out. A PDF's running heads, feet and
 page numbers are left out by `pdfs`; a text's are the parser's page furniture.
+
+The documents of a large book are parsed on two processes (`parsed`), in the book's order.
 """
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import ocr, pdfs, sources
@@ -23,6 +28,9 @@ Progress = Callable[[int, int], None] | None
 TITLE_PAGE_LINES = 3
 # The title block above a document's first heading fits in this many lines of a page's top.
 TITLE_BLOCK = pdfs.TITLE_BLOCK + pdfs.EDGE_LINES
+# A book of at least this many documents is parsed on two processes: below it, starting them
+# costs more than it saves.
+PARALLEL_FROM = 20
 
 
 @dataclass
@@ -136,9 +144,8 @@ def _split(
     elif len(starts) == 1:
         starts = [(starts[0][0], 0)]  # one document, from the top of its first page
     ends = [*starts[1:], (len(pages) - 1, None)]
-    for number, ((page, line), (end_page, end_line)) in enumerate(
-        zip(starts, ends, strict=True), 1
-    ):
+    wheres, texts = [], []
+    for (page, line), (end_page, end_line) in zip(starts, ends, strict=True):
         chunks = []
         for at in range(page, end_page + 1):
             lines = pages[at].split("\n")
@@ -146,15 +153,35 @@ def _split(
             chunks.append(lines[line if at == page else 0 : last])
         while len(chunks) > 1 and (not any(chunks[-1]) or _title_page(chunks[-1])):
             chunks.pop()
-        where = _where(unit, page, line, page + len(chunks) - 1, chunks)
-        text = "\n\f".join("\n".join(chunk) for chunk in chunks)
-        try:
-            part = Part(name, where, parse_document(text), None)
-        except NotADocument as error:
-            part = Part(name, where, None, f"{where}: {error}")
+        wheres.append(_where(unit, page, line, page + len(chunks) - 1, chunks))
+        texts.append("\n\f".join("\n".join(chunk) for chunk in chunks))
+    for number, (where, (document, error)) in enumerate(zip(wheres, parsed(texts), strict=True), 1):
         if progress:
             progress(number, len(starts))
-        yield part
+        yield Part(name, where, document, None if error is None else f"{where}: {error}")
+
+
+def parsed(texts: list[str]) -> Iterator[tuple[dict | None, str | None]]:
+    """Each text's document, or why it is none, in order: on two processes for a book of
+    many (forked, so that nothing is imported or set up again; Django's connections are not
+    used there), in this one otherwise."""
+    if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _can_fork():
+        yield from map(_parsed, texts)
+        return
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(2, mp_context=fork) as pool:
+        yield from pool.map(_parsed, texts, chunksize=8)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _parsed(text: str) -> tuple[dict | None, str | None]:
+    try:
+        return parse_document(text), None
+    except NotADocument as error:
+        return None, str(error)
 
 
 def _title_page(lines: list[str]) -> bool:

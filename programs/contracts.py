@@ -3,13 +3,14 @@ document that prints it has it, with its round and its distance from the contrac
 and its ends as an iCalendar file (RFC 5545).
 
 Whether a row is the latest printing of its contract, its round and the end before it are
-kept on the rows (`refresh`), recomputed per program by `programs.store` as years are written,
-so that the register is one indexed scan, not three subqueries a row.
+kept on the rows, set by `programs.store` as years are written (`keep`, before their rows are
+inserted; `refresh`, from what is stored), so that the register is one indexed scan, not
+three subqueries a row.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from itertools import pairwise
 
 from django.apps import apps as global_apps
@@ -49,6 +50,36 @@ def refresh(program_ids: Iterable[int]) -> None:
         _fill(global_apps, program_ids)
 
 
+def keep(written: list[tuple], replaced: Collection[int]) -> None:
+    """Set the kept columns of the contracts about to be inserted: `written` holds (year,
+    its contract rows), the years saved or not but their programs set. The programs' stored
+    contracts, other than those of the `replaced` years (about to be deleted), count too,
+    and those whose kept columns change are updated: one query to read, one update per
+    batch of the rows that changed (usually none)."""
+    by_program = defaultdict(list)
+    for year, rows in written:
+        by_program[year.program_id] += [(year.fiscal_year, row) for row in rows]
+    stored = (
+        Contract.objects.filter(program_year__program_id__in=list(by_program))
+        .exclude(program_year_id__in=list(replaced))
+        .annotate(
+            program_id=F("program_year__program_id"), printed_in=F("program_year__fiscal_year")
+        )
+        .only("pk", "start", "end", *KEPT)
+        .order_by()
+    )
+    for row in stored:
+        by_program[row.program_id].append((row.printed_in, row))
+    changed = []
+    for printed in by_program.values():
+        terms = [(printed_in, row.start, row.end) for printed_in, row in printed]
+        for (_printed_in, row), kept in zip(printed, _kept(terms), strict=True):
+            if row.pk is not None and kept != tuple(getattr(row, name) for name in KEPT):
+                changed.append(row)
+            row.latest, row.round, row.previous_end = kept
+    Contract.objects.bulk_update(changed, KEPT, batch_size=500)
+
+
 def rebuild(apps: Apps = global_apps) -> None:
     """Recompute every contract's kept columns: the migration that adds them."""
     _fill(apps, None)
@@ -73,35 +104,32 @@ def _fill(apps: Apps, program_ids: set[int] | None) -> None:
         by_program[row.program_id].append(row)
     changed = []
     for contracts in by_program.values():
-        for contract, kept in zip(contracts, _kept(contracts), strict=True):
+        terms = [(row.printed_in, row.start, row.end) for row in contracts]
+        for contract, kept in zip(contracts, _kept(terms), strict=True):
             if kept != tuple(getattr(contract, name) for name in KEPT):
                 contract.latest, contract.round, contract.previous_end = kept
                 changed.append(contract)
     model.objects.bulk_update(changed, KEPT, batch_size=500)
 
 
-def _kept(contracts: list) -> list[tuple]:
-    """(latest, round, previous_end) of each of one program's contracts, as the register's
-    rule has them: latest when no later fiscal year prints the same start and end; the round
-    counts the distinct starts up to its own; the end before is that of the contract with
-    the nearest earlier start (the latest end among those)."""
+def _kept(terms: list[tuple[int, datetime.date, datetime.date]]) -> list[tuple]:
+    """(latest, round, previous_end) of each of one program's contracts, given as (fiscal
+    year printing it, start, end), as the register's rule has them: latest when no later
+    fiscal year prints the same start and end; the round counts the distinct starts up to its
+    own; the end before is that of the contract with the nearest earlier start (the latest
+    end among those)."""
     last_printed = defaultdict(int)
-    for contract in contracts:
-        term = (contract.start, contract.end)
-        last_printed[term] = max(last_printed[term], contract.printed_in)
+    for printed_in, start, end in terms:
+        last_printed[start, end] = max(last_printed[start, end], printed_in)
     last_end = defaultdict(lambda: datetime.date.min)  # per start
-    for contract in contracts:
-        last_end[contract.start] = max(last_end[contract.start], contract.end)
+    for _printed_in, start, end in terms:
+        last_end[start] = max(last_end[start], end)
     starts = sorted(last_end)
     end_before = {start: last_end[before] for before, start in pairwise(starts)}
     rounds = {start: number for number, start in enumerate(starts, 1)}
     return [
-        (
-            contract.printed_in >= last_printed[(contract.start, contract.end)],
-            rounds[contract.start],
-            end_before.get(contract.start),
-        )
-        for contract in contracts
+        (printed_in >= last_printed[start, end], rounds[start], end_before.get(start))
+        for printed_in, start, end in terms
     ]
 
 

@@ -11,6 +11,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import DatabaseDefault
 
 from . import arithmetic
 from .arithmetic import SETTLEMENT_COLUMNS
@@ -324,13 +325,14 @@ def _typed(value: object, kind: type, where: str) -> object:
 
 
 def _value(obj: dict, field: Field, path: str) -> object:
-    where = _where(path, field.key)
     value = obj.get(field.key)
     if value is None:
         if field.required:
-            raise DocumentError(f"{where}: 값이 없습니다 (필수 항목)")
+            raise DocumentError(f"{_where(path, field.key)}: 값이 없습니다 (필수 항목)")
         return None
-    return _typed(value, field.kind, where)
+    if type(value) is field.kind and (field.kind is not str or "\x00" not in value):
+        return value  # what _typed lets through, without writing where it is
+    return _typed(value, field.kind, _where(path, field.key))
 
 
 def _object(obj: dict, key: str, path: str) -> dict:
@@ -355,6 +357,8 @@ def _validated(instance: models.Model, where: str, fields: Iterable[Field]) -> m
         # A blank text is "" in a column that is not nullable, as Django stores it.
         if getattr(instance, attname) is None:
             setattr(instance, attname, "")
+    if _passes(instance):
+        return instance
     try:
         # Uniqueness is checked per document.
         instance.full_clean(
@@ -370,6 +374,55 @@ def _validated(instance: models.Model, where: str, fields: Iterable[Field]) -> m
             f"{_where(where, key) if key else where}: {' '.join(messages)}"
         ) from None
     return instance
+
+
+def _row(model: type[models.Model], values: dict) -> models.Model:
+    """`model(**values)` of a section, its arguments given by position: Django's quick way
+    to make an instance (a document makes hundreds)."""
+    return model(*[values.get(attname, default) for attname, default in _defaults(model)])
+
+
+@cache
+def _defaults(model: type[models.Model]) -> tuple[tuple[str, object], ...]:
+    """Each column's attribute and default, in the order `model(*args)` takes them."""
+    fields = model._meta.concrete_fields
+    assert not any(f.has_default() and callable(f.default) for f in fields), "made per row"
+    return tuple((field.attname, field.get_default()) for field in fields)
+
+
+def _passes(instance: models.Model) -> bool:
+    """Whether the full_clean `_validated` calls would pass, its conversions then made: the
+    same checks of each field (to_python, validate, the validators) and clean(), without
+    full_clean's generic machinery per row. When not, full_clean says what is wrong."""
+    cleaned = []
+    try:
+        for field, validators in _checked_fields(type(instance)):
+            raw = getattr(instance, field.attname)
+            if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):
+                continue  # as clean_fields skips them
+            value = field.to_python(raw)
+            field.validate(value, instance)
+            if value not in field.empty_values:
+                for validator in validators:
+                    validator(value)
+            cleaned.append((field.attname, value))
+        for attname, value in cleaned:
+            setattr(instance, attname, value)
+        instance.clean()
+    except ValidationError:
+        return False
+    return True
+
+
+@cache
+def _checked_fields(model: type[models.Model]) -> tuple[tuple[models.Field, tuple], ...]:
+    """The fields clean_fields checks in `_validated`, each with its validators."""
+    skipped = _set_when_saved(model)
+    return tuple(
+        (field, tuple(field.validators))
+        for field in model._meta.fields
+        if field.name not in skipped and not field.generated
+    )
 
 
 @cache
@@ -430,7 +483,7 @@ COST_FIELDS = (Field("name", str, required=True), Field("amount_won", int))
 def _cost_item(item: object, category: str, depth: int, where: str) -> CostItem:
     values = _values(item, COST_FIELDS, where)
     return _validated(
-        CostItem(category=category, depth=depth, **values),
+        _row(CostItem, {"category": category, "depth": depth, **values}),
         where,
         COST_FIELDS,
     )
@@ -445,7 +498,7 @@ def _legal_bases(document: dict, path: str) -> list[LegalBasis]:
             _typed(article, str, _where(_where(where, "articles"), k))
             for k, article in enumerate(_list(entry, "articles", where))
         ]
-        basis = LegalBasis(name=name, articles=", ".join(articles))
+        basis = _row(LegalBasis, {"name": name, "articles": ", ".join(articles)})
         bases.append(_validated(basis, where, (Field("name", str), Field("articles", list))))
     return bases
 
@@ -457,7 +510,7 @@ def _settlements(document: dict, path: str) -> list[Settlement]:
         values = _values(entry, (Field("year", int, required=True), *SETTLEMENT_FIELDS), where)
         national_where = _where(where, "national")
         values |= _values(_object(entry, "national", where), NATIONAL_FIELDS, national_where)
-        settlement = Settlement(**values)
+        settlement = _row(Settlement, values)
         named = tuple(Field(f"national.{f.key}", int, attr=f.attr) for f in NATIONAL_FIELDS)
         _validated(settlement, where, (Field("year", int), *SETTLEMENT_FIELDS, *named))
         rows.append(settlement)
@@ -474,12 +527,12 @@ def _sections(document: dict, path: str) -> dict[type[models.Model], list[models
         rows = []
         for index, entry in enumerate(_list(document, key, path)):
             where = _where(_where(path, key), index)
-            rows.append(_validated(model(**_values(entry, fields, where)), where, fields))
+            rows.append(_validated(_row(model, _values(entry, fields, where)), where, fields))
         sections[model] = rows
     for key, model in TEXT_LIST_SECTIONS:
         sections[model] = [
             _validated(
-                model(text=_typed(text, str, _where(_where(path, key), index))),
+                _row(model, {"text": _typed(text, str, _where(_where(path, key), index))}),
                 _where(_where(path, key), index),
                 (Field("", str, attr="text"),),
             )

@@ -1,9 +1,11 @@
 """Books: many documents one after another, split at each document's first heading."""
 
 import json
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
+from programs import books
 from programs.books import Part, read_parts
 
 from .conftest import SAMPLES, load
@@ -57,6 +59,27 @@ def test_a_broken_document_is_reported_by_its_pages_and_the_others_are_read():
         load(SAMPLES[0])["title"],
         load(SAMPLES[1])["title"],
     ]
+
+
+def test_a_large_book_is_parsed_on_two_processes_in_order_as_in_this_one(monkeypatch):
+    texts = [_text(path) for path in SAMPLES]
+    pages = [texts[index % len(texts)] for index in range(books.PARALLEL_FROM)]
+    pages[len(pages) // 2] = BROKEN
+    data = "\f".join(pages).encode()
+    pools = []
+
+    class Pool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(books, "ProcessPoolExecutor", Pool)
+    in_two = list(read_parts("book.txt", data))
+    assert len(pools) == 1
+    monkeypatch.setattr(books, "PARALLEL_FROM", len(pages) + 1)
+    assert list(read_parts("book.txt", data)) == in_two
+    assert len(pools) == 1
+    assert [part.error is None for part in in_two].count(False) == 1
 
 
 def test_one_document_files_give_one_part_each_json_item_one():

@@ -1,3 +1,4 @@
+import copy
 import csv
 import datetime
 import io
@@ -232,6 +233,20 @@ def test_the_kept_columns_follow_an_import(make_program_years, sample_document):
     kept = assert_kept()
     assert (True, 5, datetime.date(2024, 1, 22)) in kept.values()  # overlaps 2024's last
     assert Contract.objects.filter(program_year=years[0], latest=True).count() == 1
+
+
+def test_the_kept_columns_follow_an_import_replacing_a_year(make_program_years, sample_document):
+    years = one_program(make_program_years)
+    again = copy.deepcopy(sample_document)  # 2024's, its last contract replaced
+    again["contracts"] = [
+        *sample_document["contracts"][:3],
+        {"start": "2021-02-01", "end": "2024-06-30"},
+    ]
+    store_documents([again])
+    kept = assert_kept()
+    assert (True, 5, datetime.date(2024, 1, 22)) in kept.values()
+    # 2023 is again the latest year to print the contract 2024 no longer does.
+    assert Contract.objects.filter(program_year=years[1], latest=True).count() == 1
 
 
 def test_the_kept_columns_follow_an_admin_save_of_a_contract(admin_client, make_program_years):

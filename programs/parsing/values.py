@@ -8,7 +8,7 @@ from typing import NamedTuple
 from .characters import DASH, NEGATIVE, QUOTE, TILDE, TIMES
 from .text import compact
 
-_DASHES = frozenset(f"{DASH}_")
+_DASHES = f"{DASH}_"
 _NUMBER_RE = re.compile(
     rf"(?P<sign>[{re.escape(NEGATIVE + DASH)}])?\s*(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+)"
 )
@@ -20,7 +20,7 @@ NATIONAL_RE = re.compile(rf"\(\s*(?:_?\s*[xX{TIMES}]|국\s*비)\s*(?P<value>[^()
 def read_number(text: str) -> int | None:
     """An integer as printed (`1,234`, `△65,000` negative, `-` zero), or None."""
     text = text.strip()
-    if text and all(char in _DASHES or char.isspace() for char in text):
+    if text and not compact(text).strip(_DASHES):  # dashes and spaces only
         return 0
     match = _NUMBER_RE.fullmatch(text)
     if not match:

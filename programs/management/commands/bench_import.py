@@ -38,19 +38,32 @@ class Command(BaseCommand):
         if pdf is not None:
             return self._pdf(Path(pdf).read_bytes() if pdf else _sample_book(documents))
         texts = sample_texts(documents)
+        load = os.getloadavg()[0]  # the clock counts waiting on a shared machine
         rates = throughput(texts, rounds)
         one_file = throughput(texts, rounds, per_file=documents)
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        self.stdout.write(f"{documents} documents x {rounds} rounds, database {database}")
+        self.stdout.write(
+            f"{documents} documents x {rounds} rounds, database {database},"
+            f" load average {load:.1f} to {os.getloadavg()[0]:.1f}"
+        )
         if settings.DEBUG:
             self.stdout.write("DEBUG is on: every SQL query is logged, which slows the import")
         self.stdout.write(f"        parse: {rates.parse:8.1f} documents/s (median)")
-        self.stdout.write(f"       import: {rates.store:8.1f} documents/s (median, a file each)")
-        self.stdout.write(f"  import book: {one_file.store:8.1f} documents/s (median, one file)")
+        self.stdout.write(
+            f"       import: {rates.store:8.1f} documents/s (median, a file each;"
+            f" processor {rates.store_processor:.1f}/s)"
+        )
+        self.stdout.write(
+            f"  import book: {one_file.store:8.1f} documents/s (median, one file;"
+            f" processor {one_file.store_processor:.1f}/s)"
+        )
         size, seconds = large_parse_time()
         self.stdout.write(f"   parse 1 MB: {seconds:8.2f} s ({size:,} bytes, one text)")
         self.stdout.write(f" parse+import: {rates.total:8.1f} documents/s (median, a file each)")
-        self.stdout.write(f"   parse+book: {one_file.total:8.1f} documents/s (median, one file)")
+        self.stdout.write(
+            f"   parse+book: {one_file.total:8.1f} documents/s (median, one file, parsed as a"
+            " text book is: split, on two processes)"
+        )
 
     def _book(self, count: int) -> None:
         data = "\f".join(sample_texts(count)).encode()
