@@ -278,8 +278,11 @@ def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
     )
     _write_sections([(year, sections) for year, sections, _doc in writes], replaced)
     kinds = {year.pk: CHANGED for year in replaced}
-    _history_model().objects.bulk_create(
-        [_record(year, doc, kinds.get(year.pk, ADDED), user, reason) for year, _s, doc in writes]
+    # Written as the sections are: bulk_create on PostgreSQL sends each column as an array,
+    # and escaping every snapshot's quotes into one was a quarter of the import's time there.
+    _insert(
+        _history_model(),
+        [_record(year, doc, kinds.get(year.pk, ADDED), user, reason) for year, _s, doc in writes],
     )
     # A document replaces the year of its own program: no year leaves a group.
     summaries.refresh(summaries.groups_of(year for year, _s, _doc in writes))
