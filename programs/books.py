@@ -14,6 +14,8 @@ The documents of a large book are parsed on two processes (`parsed`), in the boo
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -169,8 +171,22 @@ def parsed(texts: list[str]) -> Iterator[tuple[dict | None, str | None]]:
         yield from map(_parsed, texts)
         return
     fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(2, mp_context=fork) as pool:
+    with ProcessPoolExecutor(
+        2, mp_context=fork, initializer=_exit_with, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(_parsed, texts, chunksize=8)
+
+
+def _exit_with(parent: int) -> None:
+    """In a parsing process: exit once the process that started it is gone (a worker killed,
+    say). Its siblings hold the pipe it waits on open, so it would wait for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _can_fork() -> bool:

@@ -387,8 +387,16 @@ def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path):
     import subprocess
     import sys
     import time
+    from pathlib import Path
 
     from .conftest import ROOT
+
+    def alive(pid: int) -> bool:
+        status = Path(f"/proc/{pid}/status")
+        try:
+            return "\tZ" not in status.read_text().split("State:")[1].split("\n")[0]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            return False
 
     database = tmp_path / "db.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "1"}
@@ -430,9 +438,17 @@ def test_a_worker_process_killed_mid_job_leaves_a_job_that_resumes(tmp_path):
         while recorded() < 10 and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
+        # The processes it parses on (Linux lists a process's children in /proc).
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+        parsers = children.read_text().split() if children.exists() else []
         worker.send_signal(signal.SIGKILL)
         worker.wait()
     cut_off = recorded()
+    assert parsers, "the book is parsed on processes of its own"
+    deadline = time.monotonic() + 10
+    while any(alive(int(pid)) for pid in parsers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(int(pid)) for pid in parsers), "its parsing processes outlive it"
     assert 10 <= cut_off < BOOK
 
     shown = shell(
