@@ -278,8 +278,6 @@ def _store_batch(batch: list[Pending], user, reason: str) -> list[ProgramYear]:
     )
     _write_sections([(year, sections) for year, sections, _doc in writes], replaced)
     kinds = {year.pk: CHANGED for year in replaced}
-    # Written as the sections are: bulk_create on PostgreSQL sends each column as an array,
-    # and escaping every snapshot's quotes into one was a quarter of the import's time there.
     _insert(
         _history_model(),
         [_record(year, doc, kinds.get(year.pk, ADDED), user, reason) for year, _s, doc in writes],
@@ -311,7 +309,9 @@ def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
     """Insert the rows as bulk_create would, without their keys back, each value prepared by
     its field: one COPY on PostgreSQL, one executemany of a one-row INSERT elsewhere, instead
     of bulk_create's SQL compiled value by value in batches. (psycopg's executemany sends
-    PostgreSQL a statement per row: slower there than bulk_create.)"""
+    PostgreSQL a statement per row: slower there than bulk_create. And bulk_create there
+    sends each column as an array, escaping the quotes of every history snapshot into one: a
+    quarter of an import's time.)"""
     if not rows:
         return
     # The connection itself: django.db.connection is a proxy, looked up at each use.
@@ -518,12 +518,12 @@ def create_years(
     ProgramYear.objects.bulk_create([year for year, _sections in years])
     contracts.keep([(year, sections.get(Contract, [])) for year, sections in years], ())
     _write_sections(years)
-    _history_model().objects.bulk_create(
+    _insert(
+        _history_model(),
         [
             _record(year, document, ADDED, None, reason)
             for (year, _sections), document in zip(years, documents, strict=True)
         ],
-        batch_size=500,
     )
     summaries.refresh(summaries.groups_of(year for year, _sections in years))
     page_cache.bump()
