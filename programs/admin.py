@@ -102,9 +102,12 @@ class SectionFormSet(forms.BaseInlineFormSet):
     def get_queryset(self):
         # The year's own rows of the section: read once with the others when the change page
         # reads the year with its sections (ProgramYearAdmin.get_formsets_with_inlines).
+        # Kept, as Django's own is: each row's form asks for it (~70 a change page).
         if self.instance.pk is None:
             return super().get_queryset()
-        return getattr(self.instance, self.fk.remote_field.get_accessor_name()).all()
+        if not hasattr(self, "_queryset"):
+            self._queryset = getattr(self.instance, self.fk.remote_field.get_accessor_name()).all()
+        return self._queryset
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

@@ -40,6 +40,8 @@ class FormRenderer(renderers.Jinja2):
             return _input(context["widget"])
         if template_name == TEXTAREA:
             return _textarea(context["widget"])
+        if template_name == LABEL:  # each field of a fieldset (programs.admin_rows)
+            return _label(context)
         return super().render(template_name, context, request)
 
 
@@ -52,29 +54,52 @@ INPUTS = frozenset(
     )
 )
 TEXTAREA = "django/forms/widgets/textarea.html"
+LABEL = "django/forms/label.html"
+
+
+def _escape(value) -> str:
+    """Jinja2's escaping (markupsafe's `escape`): text escaped, safe markup kept. Plain text,
+    most of a change page's ~3,500 attribute values, by `str.replace` (a third of the time)."""
+    if type(value) is not str:
+        return str(escape(value))
+    for character, entity in ESCAPES:
+        value = value.replace(character, entity)
+    return value
+
+
+ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&#34;"), ("'", "&#39;"))
 
 
 def _attrs(attrs: dict) -> str:
     """`django/forms/widgets/attrs.html`: `False` leaves the attribute out, `True` names it."""
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
+    html = []
+    for name, value in attrs.items():
+        if value is True:
+            html.append(f" {_escape(name)}")
+        elif value is not False:
+            html.append(f' {_escape(name)}="{_escape(value)}"')
+    return "".join(html)
 
 
 def _input(widget: dict) -> str:
-    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+    value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
     return (
-        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
+        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}'
         f"{_attrs(widget['attrs'])}>"
     )
 
 
 def _textarea(widget: dict) -> str:
-    value = escape(widget["value"]) if widget["value"] else ""
+    value = _escape(widget["value"]) if widget["value"] else ""
     attrs = _attrs(widget["attrs"])
-    return f'<textarea name="{escape(widget["name"])}"{attrs}>\n{value}</textarea>'
+    return f'<textarea name="{_escape(widget["name"])}"{attrs}>\n{value}</textarea>'
+
+
+def _label(context: dict) -> str:
+    if not context["use_tag"]:
+        return _escape(context["label"])
+    tag = _escape(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{_escape(context['label'])}</{tag}>"
 
 
 class MultipleFileInput(forms.FileInput):

@@ -7,8 +7,9 @@ from django.forms.utils import ErrorList
 from django.template.backends.django import Template as DjangoTemplate
 from django.template.backends.jinja2 import Template as Jinja2Template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
-from programs.forms import INPUTS, TEXTAREA
+from programs.forms import INPUTS, LABEL, TEXTAREA
 
 
 def test_django_widgets_render_through_jinja2_and_the_admin_s_through_django():
@@ -60,10 +61,22 @@ def test_change_page_renders_the_widgets_of_both_engines(admin_client, stored_sa
     ],
     ids=lambda widget: type(widget).__name__,
 )
-@pytest.mark.parametrize("value", [None, "", "사업 <b>'A' & \"B\"</b>", 0, 2312971, True])
+@pytest.mark.parametrize(
+    "value", [None, "", "사업 <b>'A' & \"B\"</b>", mark_safe("<b>A</b>"), 0, 2312971, True]
+)
 def test_inputs_and_text_areas_are_written_as_their_templates_write_them(widget, value):
     renderer = get_default_renderer()
     context = widget.get_context("budget_lines-0-prior", value, {"id": "id_x"})
     written = renderer.render(widget.template_name, context)
     assert widget.template_name in INPUTS | {TEXTAREA}
     assert written == Jinja2.render(renderer, widget.template_name, context)
+
+
+@pytest.mark.parametrize("use_tag", [True, False])
+@pytest.mark.parametrize("attrs", [None, {}, {"class": "required inline", "for": 'id_"a"'}])
+@pytest.mark.parametrize("label", ["집행률(%)", "<b>'A' & \"B\"</b>", mark_safe("<i>안</i>:")])
+def test_labels_are_written_as_their_template_writes_them(use_tag, attrs, label):
+    renderer = get_default_renderer()
+    context = {"label": label, "attrs": attrs, "use_tag": use_tag, "tag": "label"}
+    written = renderer.render(LABEL, context)
+    assert written == Jinja2.render(renderer, LABEL, context)

@@ -1,8 +1,9 @@
-"""Who may edit a program year, for the pages' edit links (`programs.roles` has the rules)."""
+"""Who may edit a program year, for the pages' edit links (`programs.roles` has the rules),
+and the admin's fieldsets written in Python (`programs.admin_rows`)."""
 
 from django import template
 
-from .. import roles
+from .. import admin_rows, roles
 from ..models import ProgramYear
 
 register = template.Library()
@@ -16,3 +17,15 @@ def may_edit(user, year: ProgramYear) -> bool:
         return False
     departments = roles.editable_departments(user)
     return departments is None or departments.filter(pk=year.program.department_id).exists()
+
+
+@register.simple_tag(takes_context=True)
+def admin_fieldset(context) -> str:
+    """The admin's `admin/includes/fieldset.html` for the context it is included with."""
+    return admin_rows.fieldset(
+        context["fieldset"],
+        context.get("heading_level"),
+        context.get("prefix", ""),
+        context.get("id_prefix", ""),
+        context.get("id_suffix", ""),
+    )
