@@ -1,20 +1,23 @@
-"""The rows of the change page's sections and its fieldsets, written in Python.
+"""The change page's sections and fieldsets, written in Python.
 
 A section's rows are the bulk of the program year's change page (a demo year ~370 inputs,
 sample 000 ~690); through the admin's `tabular.html` each input cost a dozen template
-lookups, most of the page's time. `SectionAdminFormSet.rows` writes the same markup
-(`templates/admin/programs/section_tabular.html` has the rest of Django's template), so the
-admin's `inlines.js` and `admin-change.js` read the rows as before. `fieldset` does the same
-for the admin's `fieldset.html` (the year's own fields, and each settlement's three lines of
-seven amounts): its lookups were a quarter of sample 000's change page.
+lookups, most of the page's time. `SectionAdminFormSet.html` writes the same markup as that
+template (`templates/admin/programs/section_tabular.html` hands it over), so the admin's
+`inlines.js` and `admin-change.js` read the rows as before. `fieldset` does the same for the
+admin's `fieldset.html` (the year's own fields, and each settlement's lines of amounts). Tests
+compare both with Django's templates.
 """
 
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.utils import flatten_fieldsets
 from django.forms import Media
-from django.utils.html import conditional_escape, format_html
+from django.templatetags.static import static
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 
 class SectionAdminFormSet(helpers.InlineAdminFormSet):
@@ -29,6 +32,41 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
     def media(self) -> Media:
         # Django adds each row's media, the same widgets' in every row: once a section.
         return self.opts.media + self.formset.media
+
+    def html(self, last: bool = False) -> SafeString:
+        """What the admin's `edit_inline/tabular.html` writes for the section; `last`: whether
+        it is the last of the change page's sections (the template's `forloop.last`)."""
+        formset = self.formset
+        prefix = conditional_escape(formset.prefix)
+        collapsible = self.is_collapsible
+        name = self.opts.verbose_name if formset.max_num == 1 else self.opts.verbose_name_plural
+        can_delete = formset.can_delete and self.has_delete_permission
+        return mark_safe(
+            "".join(
+                [
+                    f'<div class="js-inline-admin-formset inline-group" id="{prefix}-group"',
+                    ' data-inline-type="tabular"',
+                    f' data-inline-formset="{conditional_escape(self.inline_formset_data())}">',
+                    f'<div class="tabular inline-related {"last-related" if last else ""}">',
+                    str(formset.management_form),
+                    f'<fieldset class="module {conditional_escape(self.classes)}"',
+                    f' aria-labelledby="{prefix}-heading">',
+                    "<details><summary>" if collapsible else "",
+                    f'<h2 id="{prefix}-heading" class="inline-heading">',
+                    f"{conditional_escape(capfirst(name))}</h2>",
+                    "</summary>" if collapsible else "",
+                    str(formset.non_form_errors()),
+                    '<table><thead><tr><th class="original"></th>',
+                    *map(_heading, self.fields()),
+                    f"<th>{conditional_escape(gettext('Delete?')) if can_delete else ''}</th>",
+                    "</tr></thead><tbody>",
+                    self.rows(),
+                    "</tbody></table>",
+                    "</details>" if collapsible else "",
+                    "</fieldset></div></div>",
+                ]
+            )
+        )
 
     def rows(self) -> SafeString:
         """The `<tr>`s of a tabular section, as the admin's `tabular.html` writes them (our
@@ -68,7 +106,8 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
             if admin_form.fk_field():
                 html.append(str(admin_form.fk_field().field))
             html.append("</td>")
-            html.extend(self._cell(form, name) for name in names)
+            readonly = admin_form.readonly_fields  # all of them for a viewer's rows
+            html.extend(self._cell(form, name, name in readonly) for name in names)
             deletion = can_delete and original
             html.append('<td class="delete">')
             if deletion:
@@ -76,17 +115,36 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
             html.append("</td></tr>")
         return mark_safe("".join(html))
 
-    def _cell(self, form, name: str) -> str:
-        if name in self.readonly_fields:
+    def _cell(self, form, name: str, readonly: bool) -> str:
+        if readonly:
             field = helpers.AdminReadonlyField(form, name, False, model_admin=self.opts)
             name, hidden = field.field["name"], field.field["is_hidden"]
             content = format_html("<p>{}</p>", field.contents())
         else:
             bound = form[name]
             hidden = bound.is_hidden
-            content = bound.errors.as_ul() + str(bound)
+            content = str(bound)
+            if name in form.errors:  # each `bound.errors` makes an empty list to render
+                content = bound.errors.as_ul() + content
         css = f"field-{conditional_escape(name)}" if name else ""
         return f'<td class="{css}{" hidden" if hidden else ""}">{content}</td>'
+
+
+def _heading(field: dict) -> str:
+    """A column's heading, from `InlineAdminFormSet.fields` (its widget a dict when read only)."""
+    widget = field["widget"]
+    hidden = widget["is_hidden"] if isinstance(widget, dict) else widget.is_hidden
+    css = f"column-{conditional_escape(field['name'])}"
+    css += (" required" if field["required"] else "") + (" hidden" if hidden else "")
+    html = f'<th class="{css}">{conditional_escape(capfirst(field["label"]))}'
+    if field["help_text"]:
+        help_text = conditional_escape(strip_tags(field["help_text"]))
+        icon = conditional_escape(static("admin/img/icon-unknown.svg"))
+        html += (
+            f'<img src="{icon}" class="help help-tooltip" width="10" height="10"'
+            f' alt="({help_text})" title="{help_text}">'
+        )
+    return html + "</th>"
 
 
 def fieldset(fieldset: helpers.Fieldset, heading_level, prefix, id_prefix, id_suffix) -> SafeString:
@@ -114,6 +172,12 @@ def fieldset(fieldset: helpers.Fieldset, heading_level, prefix, id_prefix, id_su
     return mark_safe("".join(html))
 
 
+def _has_errors(form, names) -> bool:
+    """Whether any of the fields has errors, without the empty list each one's `errors` makes
+    and renders when it has none."""
+    return any(name in form.errors for name in names)
+
+
 def _name(field: helpers.AdminField | helpers.AdminReadonlyField) -> str:
     return field.field["name"] if field.is_readonly else field.field.name
 
@@ -121,7 +185,7 @@ def _name(field: helpers.AdminField | helpers.AdminReadonlyField) -> str:
 def _line(line: helpers.Fieldline) -> str:
     fields = list(line)
     single = len(line.fields) == 1
-    errors = line.errors() if single else ""
+    errors = line.errors() if single and _has_errors(line.form, line.fields) else ""
     names = "".join(f" field-{conditional_escape(name)}" for name in map(_name, fields) if name)
     html = [
         f'<div class="form-row{" errors" if errors else ""}',
@@ -142,7 +206,7 @@ def _field(field: helpers.AdminField | helpers.AdminReadonlyField, single: bool)
     else:
         bound = field.field
         hidden, help_text, label_for = bound.is_hidden, bound.help_text, bound.id_for_label
-        errors = field.errors()
+        errors = field.errors() if _has_errors(bound.form, [bound.name]) else ""
         if field.is_checkbox:
             content = f"{conditional_escape(bound)}{field.label_tag()}"
         else:

@@ -23,11 +23,19 @@ class FormRenderer(renderers.Jinja2):
     def django_templates(self) -> renderers.DjangoTemplates:
         return renderers.DjangoTemplates()
 
+    @cached_property
+    def django_only(self) -> set[str]:
+        """The names Jinja2 did not find: not looked for in its folders at each widget again
+        (the admin's date widgets, a dozen a change page)."""
+        return set()
+
     def get_template(self, template_name: str):
-        try:
-            return super().get_template(template_name)
-        except TemplateDoesNotExist:
-            return self.django_templates.get_template(template_name)
+        if template_name not in self.django_only:
+            try:
+                return super().get_template(template_name)
+            except TemplateDoesNotExist:
+                self.django_only.add(template_name)
+        return self.django_templates.get_template(template_name)
 
     def render(self, template_name: str, context: dict, request=None) -> str:
         # The admin renders every field's error list, empty or not (~330 a change page);

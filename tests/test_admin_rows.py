@@ -23,12 +23,18 @@ def markup(html: str) -> str:
     return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html))
 
 
-@pytest.mark.parametrize("posted", [False, True], ids=["read", "refused save"])
+@pytest.mark.parametrize("case", ["read", "refused save", "viewer"])
 def test_a_section_s_rows_are_those_of_the_admin_s_tabular_template(
-    admin_client, stored_samples, posted
+    admin_client, client, django_user_model, stored_samples, case
 ):
     year = stored_samples[0]
+    if case == "viewer":  # every cell read only, no delete box
+        viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+        roles.assign(viewer, roles.VIEWER)
+        client.force_login(viewer)
+        admin_client = client
     page = admin_client.get(change_url(year))
+    posted = case == "refused save"
     if posted:  # rows with their error lists
         data = form_data(page) | {"budget_lines-0-prior": "열", "cost_items-1-name": ""}
         page = admin_client.post(change_url(year), data)
@@ -39,14 +45,20 @@ def test_a_section_s_rows_are_those_of_the_admin_s_tabular_template(
         if section.opts.template.endswith("section_tabular.html")
     ]
     assert len(sections) == 10
+    # A column's help text, which none of ours has, on the first section's first column.
+    first = sections[0].formset.empty_form.fields
+    first[next(iter(first))].help_text = '쉼표 <b>없이</b> "숫자"만'
     written = {}
-    for section in sections:
+    for index, section in enumerate(sections):
         assert isinstance(section, SectionAdminFormSet)
-        context = {"inline_admin_formset": section}
+        context = {"inline_admin_formset": section, "forloop": {"last": index == 9}}
         ours = render_to_string(section.opts.template, context)
         django = render_to_string("admin/edit_inline/tabular.html", context)
         assert markup(ours) == markup(django), section.formset.prefix
         written[section.formset.prefix] = ours
+    # a viewer's headings are those of read-only fields: the model's help texts, none
+    assert ("help-tooltip" in written[sections[0].formset.prefix]) == (case != "viewer")
+    assert "last-related" in written[sections[9].formset.prefix]
     errors = {prefix for prefix, html in written.items() if "errorlist" in html}
     assert errors == ({"budget_lines", "cost_items"} if posted else set())
 

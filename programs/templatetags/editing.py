@@ -29,3 +29,10 @@ def admin_fieldset(context) -> str:
         context.get("id_prefix", ""),
         context.get("id_suffix", ""),
     )
+
+
+@register.simple_tag(takes_context=True)
+def admin_tabular(context) -> str:
+    """The admin's `admin/edit_inline/tabular.html` for the section it is included with."""
+    last = context.get("forloop", {}).get("last", False)
+    return context["inline_admin_formset"].html(last)
