@@ -356,7 +356,6 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
         "program__department",
         "account",
     )
-    list_select_related = ("program__department",)
     # Counting every year a second time for "show all" costs more than the page itself.
     show_full_result_count = False
     search_fields = ("program__title", "program__department__name", "program__department__bureau")
@@ -431,6 +430,12 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
             _("당해연도"),
             formatting.amount(year.budget_current),
         )
+
+    def get_queryset(self, request):
+        # The list shows each year's program and department, the change page its program (in
+        # its title and its program field). Here rather than in list_select_related, which
+        # Django skips when the queryset already selects related rows.
+        return super().get_queryset(request).select_related("program__department")
 
     def get_formsets_with_inlines(self, request, obj=None):
         if obj is not None:

@@ -14,6 +14,7 @@ from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.utils import flatten_fieldsets
 from django.forms import Media
 from django.templatetags.static import static
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -27,6 +28,15 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
         section = cls.__new__(cls)
         section.__dict__.update(inline_admin_formset.__dict__)
         return section
+
+    @cached_property
+    def admin_forms(self) -> list[helpers.InlineAdminForm]:
+        return list(super().__iter__())
+
+    def __iter__(self):
+        # Each row's wrapper, made once: the rows and `prepopulated_fields_js` both go through
+        # them.
+        return iter(self.admin_forms)
 
     @property
     def media(self) -> Media:
@@ -76,7 +86,7 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
         # The cells' fields, as each row's fieldsets and lines would give them one by one.
         fk = getattr(self.formset, "fk", None)
         names = [name for name in flatten_fieldsets(self.fieldsets) if not fk or fk.name != name]
-        forms = list(self)
+        forms = self.admin_forms
         html = []
         for index, admin_form in enumerate(forms):
             form = admin_form.form

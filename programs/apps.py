@@ -1,3 +1,5 @@
+import gc
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,13 @@ class ProgramsConfig(AppConfig):
         from .models import Department, Program
         from .planner import refresh_statistics
         from .roles import sync_roles
+
+        # A change page builds ~100,000 objects tied in cycles (forms, fields, widgets): at
+        # Python's default threshold (700) the collector ran many times a request and made a
+        # full pass over every object of the process every few. Measured at 5,000 x 5 on
+        # SQLite, 400 requests (sample 000's change page between the overview, the list and
+        # the admin's list): 16.2 s → 14.1 s, 36 full passes → 2, 9 MB more memory.
+        gc.set_threshold(20_000, 10, 10)
 
         # django-axes names its app nothing (the admin shows "Axes"); its models' names are
         # translated in locale/ko.

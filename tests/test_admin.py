@@ -63,9 +63,9 @@ def test_change_page_reads_each_section_once(
 ):
     year = stored_samples[0]
     admin_client.get(change_url(year))  # content types, cached from then on
-    # Session, user, the year; each of the 11 sections, for its inline and the findings
-    # alike; the year's program (its title) and the program select's chosen option.
-    with django_assert_num_queries(16):
+    # Session, user, the year with its program (its title); each of the 11 sections, for its
+    # inline and the findings alike; the program select's chosen option.
+    with django_assert_num_queries(15):
         response = admin_client.get(change_url(year))
     assert "결산 2020 예산현액: 비어 있음" in response.content.decode()
 
