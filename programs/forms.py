@@ -2,12 +2,72 @@ from django import forms
 from django.forms import renderers
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from markupsafe import escape
 
 from .sources import SUFFIXES
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class BoundField(forms.BoundField):
+    """Django's, but an input or a text area is written at once (~700 a change page of a
+    year), without the widget's context, its template lookup and the two empty error lists
+    Django makes for it: the same markup (tests compare both on every field of the admin's
+    pages), at about half the time. Anything else goes through Django."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        write = WRITERS.get(widget.template_name)
+        field, form = self.field, self.form
+        if (
+            write is None
+            or attrs
+            or only_initial
+            or field.localize
+            or type(widget).get_context not in PLAIN_CONTEXTS
+            or type(widget).render is not forms.Widget.render
+            or not isinstance(form.renderer, FormRenderer)
+        ):
+            return super().as_widget(widget, attrs, only_initial)
+        # BoundField.build_widget_attrs and as_widget, in their order.
+        extra = {}
+        if (
+            widget.use_required_attribute(self.initial)
+            and field.required
+            and form.use_required_attribute
+        ):
+            extra["required"] = True
+        if field.disabled:
+            extra["disabled"] = True
+        errors = self.name in form.errors
+        hidden = field.widget.is_hidden
+        if not hidden and errors:
+            extra["aria-invalid"] = "true"
+        auto_id = self.auto_id
+        if (
+            not field.widget.use_fieldset
+            and not field.widget.attrs.get("aria-describedby")
+            and auto_id
+            and not hidden
+        ):
+            described = [f"{auto_id}_helptext"] if self.help_text else []
+            described += [f"{auto_id}_error"] if errors else []
+            if described:
+                extra["aria-describedby"] = " ".join(described)
+        if auto_id and "id" not in widget.attrs:
+            extra["id"] = auto_id
+        return mark_safe(
+            write(
+                {
+                    "type": getattr(widget, "input_type", None),
+                    "name": self.html_name,
+                    "value": widget.format_value(self.value()),
+                    "attrs": widget.build_attrs(widget.attrs, extra),
+                }
+            )
+        )
 
 
 class FormRenderer(renderers.Jinja2):
@@ -18,6 +78,8 @@ class FormRenderer(renderers.Jinja2):
     error lists: through the Django engine alone that was over half of its server time
     (at 5,000 programs x 5 years, ~170 ms a page before, ~100 ms with this renderer).
     """
+
+    bound_field_class = BoundField
 
     @cached_property
     def django_templates(self) -> renderers.DjangoTemplates:
@@ -63,6 +125,8 @@ INPUTS = frozenset(
 )
 TEXTAREA = "django/forms/widgets/textarea.html"
 LABEL = "django/forms/label.html"
+# BoundField's shortcut: widgets whose context is Django's plain one, and their writers.
+PLAIN_CONTEXTS = (forms.Widget.get_context, forms.widgets.Input.get_context)
 
 
 def _escape(value) -> str:
@@ -101,6 +165,9 @@ def _textarea(widget: dict) -> str:
     value = _escape(widget["value"]) if widget["value"] else ""
     attrs = _attrs(widget["attrs"])
     return f'<textarea name="{_escape(widget["name"])}"{attrs}>\n{value}</textarea>'
+
+
+WRITERS = dict.fromkeys(INPUTS, _input) | {TEXTAREA: _textarea}
 
 
 def _label(context: dict) -> str:

@@ -9,7 +9,10 @@ from django.template.backends.jinja2 import Template as Jinja2Template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from programs.forms import INPUTS, LABEL, TEXTAREA
+from programs import roles
+from programs.forms import INPUTS, LABEL, TEXTAREA, BoundField
+
+from .test_admin import form_data
 
 
 def test_django_widgets_render_through_jinja2_and_the_admin_s_through_django():
@@ -80,3 +83,82 @@ def test_labels_are_written_as_their_template_writes_them(use_tag, attrs, label)
     context = {"label": label, "attrs": attrs, "use_tag": use_tag, "tag": "label"}
     written = renderer.render(LABEL, context)
     assert written == Jinja2.render(renderer, LABEL, context)
+
+
+def every_bound_field(context) -> list:
+    """The bound fields of every form a page's context holds (an admin page's main form, its
+    sections' rows and empty rows; a list's filter form)."""
+    forms_ = []
+    if "adminform" in context:
+        forms_.append(context["adminform"].form)
+    for inline in context.get("inline_admin_formsets", []):
+        forms_ += [*inline.formset.forms, inline.formset.empty_form]
+    if "filter" in context:
+        forms_.append(context["filter"].form)
+    return [form[name] for form in forms_ for name in form.fields]
+
+
+def assert_widgets_as_django_writes_them(page) -> int:
+    """Our BoundField writes each widget as Django's own BoundField does; how many it wrote."""
+    assert page.status_code == 200
+    written = 0
+    for bound in every_bound_field(page.context):
+        assert isinstance(bound, BoundField)
+        assert bound.as_widget() == forms.BoundField.as_widget(bound), bound.html_name
+        written += bound.field.widget.template_name in INPUTS | {TEXTAREA}
+    return written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["read", "refused save", "viewer"])
+def test_every_widget_of_the_change_page_is_django_s(
+    admin_client, client, django_user_model, stored_samples, case
+):
+    url = reverse("admin:programs_programyear_change", args=[stored_samples[0].pk])
+    if case == "viewer":
+        viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+        roles.assign(viewer, roles.VIEWER)
+        client.force_login(viewer)
+        admin_client = client
+    page = admin_client.get(url)
+    if case == "refused save":  # errors: aria-invalid, aria-describedby, values as typed
+        data = form_data(page) | {"budget_lines-0-prior": "열", "fiscal_year": "", "overview": ""}
+        page = admin_client.post(url, data)
+    assert assert_widgets_as_django_writes_them(page) > 300
+
+
+@pytest.mark.django_db
+def test_every_widget_of_the_other_pages_is_django_s(admin_client, admin_user, stored_samples):
+    urls = [
+        reverse("admin:auth_user_change", args=[admin_user.pk]),
+        reverse("admin:auth_user_add"),
+        reverse("admin:programs_programyear_add"),
+        reverse("admin:programs_department_add"),
+        reverse("programs:list") + "?q=지원",
+    ]
+    assert sum(assert_widgets_as_django_writes_them(admin_client.get(url)) for url in urls)
+
+
+class Fields(forms.Form):
+    required = forms.CharField(help_text="도움말")
+    disabled = forms.IntegerField(disabled=True, initial=3)
+    localized = forms.DecimalField(localize=True, initial=1234.5, required=False)
+    remembered = forms.CharField(show_hidden_initial=True, initial="처음", required=False)
+    described = forms.CharField(
+        widget=forms.TextInput(attrs={"aria-describedby": "own", "id": "own-id"}), required=False
+    )
+    box = forms.BooleanField(required=False, initial=True)
+    text = forms.CharField(widget=forms.Textarea, initial="<b>'A'</b>")
+    moment = forms.SplitDateTimeField(required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, initial='"숨김"')
+
+
+@pytest.mark.parametrize("data", [None, {"text": "", "disabled": "9", "box": "on"}])
+@pytest.mark.parametrize("prefix", [None, "rows-0"])
+def test_the_shortcut_writes_what_django_writes_or_leaves_it_to_django(data, prefix):
+    form = Fields(data, prefix=prefix)
+    for bound in form:
+        assert isinstance(bound, BoundField)
+        assert bound.as_widget() == forms.BoundField.as_widget(bound), bound.name
+        assert str(bound) == forms.BoundField.__str__(bound)
+    assert 'aria-invalid="true"' in str(form["text"]) if data else True
