@@ -58,12 +58,15 @@ class BoundField(forms.BoundField):
                 extra["aria-describedby"] = " ".join(described)
         if auto_id and "id" not in widget.attrs:
             extra["id"] = auto_id
+        value = self.value()
+        if type(widget).get_context is CHECKBOX_CONTEXT and widget.check_test(value):
+            extra["checked"] = True
         return mark_safe(
             write(
                 {
                     "type": getattr(widget, "input_type", None),
                     "name": self.html_name,
-                    "value": widget.format_value(self.value()),
+                    "value": widget.format_value(value),
                     "attrs": widget.build_attrs(widget.attrs, extra),
                 }
             )
@@ -126,7 +129,8 @@ INPUTS = frozenset(
 TEXTAREA = "django/forms/widgets/textarea.html"
 LABEL = "django/forms/label.html"
 # BoundField's shortcut: widgets whose context is Django's plain one, and their writers.
-PLAIN_CONTEXTS = (forms.Widget.get_context, forms.widgets.Input.get_context)
+CHECKBOX_CONTEXT = forms.CheckboxInput.get_context  # Input's, and `checked` when it is
+PLAIN_CONTEXTS = (forms.Widget.get_context, forms.widgets.Input.get_context, CHECKBOX_CONTEXT)
 
 
 def _escape(value) -> str:

@@ -148,6 +148,7 @@ class Fields(forms.Form):
         widget=forms.TextInput(attrs={"aria-describedby": "own", "id": "own-id"}), required=False
     )
     box = forms.BooleanField(required=False, initial=True)
+    unchecked = forms.BooleanField(required=False)
     text = forms.CharField(widget=forms.Textarea, initial="<b>'A'</b>")
     moment = forms.SplitDateTimeField(required=False)
     hidden = forms.CharField(widget=forms.HiddenInput, initial='"숨김"')
