@@ -12,10 +12,10 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class BoundField(forms.BoundField):
-    """Django's, but an input or a text area is written at once (~700 a change page of a
-    year), without the widget's context, its template lookup and the two empty error lists
-    Django makes for it: the same markup (tests compare both on every field of the admin's
-    pages), at about half the time. Anything else goes through Django."""
+    """Django's, but an input, a check box or a text area is written at once (~700 a change
+    page of a year), without the widget's context, its template lookup and the two empty error
+    lists Django makes for it: the same markup (tests compare both on every field of the
+    admin's pages), at about half the time. Anything else goes through Django."""
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
         widget = widget or self.field.widget

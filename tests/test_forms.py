@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from programs import roles
-from programs.forms import INPUTS, LABEL, TEXTAREA, BoundField
+from programs.forms import INPUTS, LABEL, TEXTAREA, BoundField, DocumentUploadForm
 
 from .test_admin import form_data
 
@@ -163,3 +163,10 @@ def test_the_shortcut_writes_what_django_writes_or_leaves_it_to_django(data, pre
         assert bound.as_widget() == forms.BoundField.as_widget(bound), bound.name
         assert str(bound) == forms.BoundField.__str__(bound)
     assert 'aria-invalid="true"' in str(form["text"]) if data else True
+
+
+@pytest.mark.parametrize("form", [DocumentUploadForm(), DocumentUploadForm(data={}, files={})])
+def test_the_upload_s_file_input_is_django_s(form):
+    bound = form["file"]
+    assert 'multiple required aria-describedby="id_file_helptext"' in bound.as_widget()
+    assert bound.as_widget() == forms.BoundField.as_widget(bound)
