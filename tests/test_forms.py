@@ -168,5 +168,5 @@ def test_the_shortcut_writes_what_django_writes_or_leaves_it_to_django(data, pre
 @pytest.mark.parametrize("form", [DocumentUploadForm(), DocumentUploadForm(data={}, files={})])
 def test_the_upload_s_file_input_is_django_s(form):
     bound = form["file"]
-    assert 'multiple required aria-describedby="id_file_helptext"' in bound.as_widget()
+    assert 'name="file" multiple required aria-' in bound.as_widget()
     assert bound.as_widget() == forms.BoundField.as_widget(bound)
