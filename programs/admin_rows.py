@@ -39,6 +39,11 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
         return iter(self.admin_forms)
 
     @property
+    def can_delete(self) -> bool:
+        """Whether the rows have a delete box (and the table its column heading)."""
+        return self.formset.can_delete and self.has_delete_permission
+
+    @property
     def media(self) -> Media:
         # Django adds each row's media, the same widgets' in every row: once a section.
         return self.opts.media + self.formset.media
@@ -50,7 +55,6 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
         prefix = conditional_escape(formset.prefix)
         collapsible = self.is_collapsible
         name = self.opts.verbose_name if formset.max_num == 1 else self.opts.verbose_name_plural
-        can_delete = formset.can_delete and self.has_delete_permission
         return mark_safe(
             "".join(
                 [
@@ -68,7 +72,7 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
                     str(formset.non_form_errors()),
                     '<table><thead><tr><th class="original"></th>',
                     *map(_heading, self.fields()),
-                    f"<th>{conditional_escape(gettext('Delete?')) if can_delete else ''}</th>",
+                    f"<th>{conditional_escape(gettext('Delete?')) if self.can_delete else ''}</th>",
                     "</tr></thead><tbody>",
                     self.rows(),
                     "</tbody></table>",
@@ -82,7 +86,6 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
         """The `<tr>`s of a tabular section, as the admin's `tabular.html` writes them (our
         sections have no change link nor a page of their own to link to)."""
         prefix = self.formset.prefix
-        can_delete = self.formset.can_delete and self.has_delete_permission
         # The cells' fields, as each row's fieldsets and lines would give them one by one.
         fk = getattr(self.formset, "fk", None)
         names = [name for name in flatten_fieldsets(self.fieldsets) if not fk or fk.name != name]
@@ -118,7 +121,7 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
             html.append("</td>")
             readonly = admin_form.readonly_fields  # all of them for a viewer's rows
             html.extend(self._cell(form, name, name in readonly) for name in names)
-            deletion = can_delete and original
+            deletion = self.can_delete and original
             html.append('<td class="delete">')
             if deletion:
                 html.append(str(admin_form.deletion_field().field))
@@ -134,7 +137,7 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
             bound = form[name]
             hidden = bound.is_hidden
             content = str(bound)
-            if name in form.errors:  # each `bound.errors` makes an empty list to render
+            if _has_errors(form, [name]):
                 content = bound.errors.as_ul() + content
         css = f"field-{conditional_escape(name)}" if name else ""
         return f'<td class="{css}{" hidden" if hidden else ""}">{content}</td>'
