@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
 
+from programs import roles
 from programs.store import store_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,15 @@ def user_client(client, django_user_model):
     """Signed in as a new user without any role. No password: hashing one would cost more
     than the rest of a test."""
     client.force_login(django_user_model.objects.create_user("kim"))
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, django_user_model):
+    """Signed in as a staff member with the viewer role: reads everything, changes nothing."""
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    roles.assign(viewer, roles.VIEWER)
+    client.force_login(viewer)
     return client
 
 

@@ -9,7 +9,6 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from programs import roles
 from programs.admin_rows import SectionAdminFormSet
 from programs.models import Department
 
@@ -25,14 +24,11 @@ def markup(html: str) -> str:
 
 @pytest.mark.parametrize("case", ["read", "refused save", "viewer"])
 def test_a_section_s_rows_are_those_of_the_admin_s_tabular_template(
-    admin_client, client, django_user_model, stored_samples, case
+    admin_client, request, stored_samples, case
 ):
     year = stored_samples[0]
     if case == "viewer":  # every cell read only, no delete box
-        viewer = django_user_model.objects.create_user("viewer", is_staff=True)
-        roles.assign(viewer, roles.VIEWER)
-        client.force_login(viewer)
-        admin_client = client
+        admin_client = request.getfixturevalue("viewer_client")
     page = admin_client.get(change_url(year))
     posted = case == "refused save"
     if posted:  # rows with their error lists
@@ -114,13 +110,9 @@ def test_the_year_s_fieldsets_are_those_of_the_admin_s_template(
     assert 'class="readonly"' in html  # the totals and each settlement's execution rate
 
 
-def test_a_viewer_s_fieldsets_are_those_of_the_admin_s_template(
-    client, django_user_model, stored_samples
-):
-    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
-    roles.assign(viewer, roles.VIEWER)
-    client.force_login(viewer)
-    html = assert_fieldsets_as_django_writes_them(client.get(change_url(stored_samples[0])))
+def test_a_viewer_s_fieldsets_are_those_of_the_admin_s_template(viewer_client, stored_samples):
+    page = viewer_client.get(change_url(stored_samples[0]))
+    html = assert_fieldsets_as_django_writes_them(page)
     assert "<input" not in html
 
 

@@ -9,7 +9,6 @@ from django.template.backends.jinja2 import Template as Jinja2Template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from programs import roles
 from programs.forms import INPUTS, LABEL, TEXTAREA, BoundField, DocumentUploadForm
 
 from .test_admin import form_data
@@ -111,15 +110,10 @@ def assert_widgets_as_django_writes_them(page) -> int:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", ["read", "refused save", "viewer"])
-def test_every_widget_of_the_change_page_is_django_s(
-    admin_client, client, django_user_model, stored_samples, case
-):
+def test_every_widget_of_the_change_page_is_django_s(admin_client, request, stored_samples, case):
     url = reverse("admin:programs_programyear_change", args=[stored_samples[0].pk])
     if case == "viewer":
-        viewer = django_user_model.objects.create_user("viewer", is_staff=True)
-        roles.assign(viewer, roles.VIEWER)
-        client.force_login(viewer)
-        admin_client = client
+        admin_client = request.getfixturevalue("viewer_client")
     page = admin_client.get(url)
     if case == "refused save":  # errors: aria-invalid, aria-describedby, values as typed
         data = form_data(page) | {"budget_lines-0-prior": "열", "fiscal_year": "", "overview": ""}
