@@ -12,7 +12,7 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
@@ -35,6 +35,7 @@ from . import admin_rows, admin_views, arithmetic, formatting, locking, roles, s
 from .checks import check_document
 from .documents import export_document, related_name, row_limit, stored_document
 from .filters import search_problem
+from .forms import SectionForm
 from .models import (
     SECTION_RELATIONS,
     Activity,
@@ -121,14 +122,47 @@ class SectionFormSet(forms.BaseInlineFormSet):
         return super().empty_form
 
 
-class SectionInline(admin.TabularInline):
+# A section's formset class for each set of permissions (Section.get_formset).
+FORMSETS: dict[tuple, type[SectionFormSet]] = {}
+
+
+class Section:
+    """What the inlines of a year's sections share."""
+
+    form = SectionForm
     formset = SectionFormSet
-    template = "admin/programs/section_tabular.html"  # its rows: programs.admin_rows
     extra = 0
     formfield_overrides = AMOUNTS
 
     def get_max_num(self, request, obj=None, **kwargs):
         return row_limit(self.model)  # as many rows as an import takes
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Django builds a section's form and formset classes anew on each request (a fifth
+        # of a millisecond each, eleven a change page). Ours differ only by what follows from
+        # the user's permissions: a section's fields are neither relations nor choices, the
+        # only fields whose form field the request can change.
+        if kwargs:
+            return super().get_formset(request, obj, **kwargs)
+        key = (
+            type(self),
+            tuple(flatten_fieldsets(self.get_fieldsets(request, obj))),
+            tuple(self.get_exclude(request, obj) or ()),
+            tuple(self.get_readonly_fields(request, obj)),
+            self.get_extra(request, obj),
+            self.get_min_num(request, obj),
+            self.get_max_num(request, obj),
+            self.has_add_permission(request, obj),
+            self.has_change_permission(request, obj),
+            self.has_delete_permission(request, obj),
+        )
+        if key not in FORMSETS:
+            FORMSETS[key] = super().get_formset(request, obj)
+        return FORMSETS[key]
+
+
+class SectionInline(Section, admin.TabularInline):
+    template = "admin/programs/section_tabular.html"  # its rows: programs.admin_rows
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Rows of many short columns (names, phones, amounts) fit the screen with inputs as
@@ -243,12 +277,9 @@ class ExpectedEffectInline(SectionInline):
     fields = ("position", "text")
 
 
-class SettlementInline(admin.StackedInline):
+class SettlementInline(Section, admin.StackedInline):
     model = Settlement
     verbose_name_plural = _("5. 최근 3년 결산 현황")
-    formset = SectionFormSet
-    extra = 0
-    formfield_overrides = AMOUNTS
     fields = (
         ("year", "position"),
         (
@@ -272,7 +303,6 @@ class SettlementInline(admin.StackedInline):
         "execution_rate_display",
     )
     readonly_fields = ("execution_rate_display",)
-    get_max_num = SectionInline.get_max_num
 
     @admin.display(description=_("집행률(%)"))
     def execution_rate_display(self, settlement: Settlement) -> str:

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.forms import renderers
 from django.template import TemplateDoesNotExist
@@ -223,3 +225,39 @@ class ConfirmImportForm(forms.Form):
     """Which staged import the preview showed (the documents stay on the server)."""
 
     staged = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class Fields(dict):
+    """A form class's fields, copied for each form as Django's `Field.__deepcopy__` copies
+    them, without `copy.copy`'s pickling protocol per field and widget."""
+
+    def __deepcopy__(self, memo):
+        return {name: _copy(field, memo) for name, field in self.items()}
+
+
+def _copy(field: forms.Field, memo: dict) -> forms.Field:
+    widget = field.widget
+    if (
+        type(field).__deepcopy__ is not forms.Field.__deepcopy__
+        or type(widget).__deepcopy__ is not forms.Widget.__deepcopy__
+    ):
+        return copy.deepcopy(field, memo)
+    new = object.__new__(type(field))
+    new.__dict__.update(field.__dict__)
+    new.widget = object.__new__(type(widget))
+    new.widget.__dict__.update(widget.__dict__)
+    new.widget.attrs = widget.attrs.copy()
+    new.error_messages = field.error_messages.copy()
+    new.validators = field.validators[:]
+    return new
+
+
+class FastCopyMetaclass(forms.models.ModelFormMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_fields = Fields(new_class.base_fields)
+        return new_class
+
+
+class SectionForm(forms.ModelForm, metaclass=FastCopyMetaclass):
+    pass
