@@ -113,7 +113,11 @@ class SectionFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:  # a row's checkbox, under the column "삭제?"
-            form.fields["DELETE"].widget.attrs["aria-label"] = gettext("삭제")
+            form.fields["DELETE"].widget.attrs["aria-label"] = self.delete_label
+
+    @cached_property
+    def delete_label(self) -> str:
+        return gettext("삭제")
 
     @cached_property
     def empty_form(self):

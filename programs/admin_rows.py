@@ -62,7 +62,7 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
                     ' data-inline-type="tabular"',
                     f' data-inline-formset="{conditional_escape(self.inline_formset_data())}">',
                     f'<div class="tabular inline-related {"last-related" if last else ""}">',
-                    str(formset.management_form),
+                    _hidden(formset.management_form),
                     f'<fieldset class="module {conditional_escape(self.classes)}"',
                     f' aria-labelledby="{prefix}-heading">',
                     "<details><summary>" if collapsible else "",
@@ -85,10 +85,12 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
     def rows(self) -> SafeString:
         """The `<tr>`s of a tabular section, as the admin's `tabular.html` writes them (our
         sections have no change link nor a page of their own to link to)."""
-        prefix = self.formset.prefix
-        # The cells' fields, as each row's fieldsets and lines would give them one by one.
+        prefix = conditional_escape(self.formset.prefix)
+        # The cells' fields, as each row's fieldsets and lines would give them one by one,
+        # and their cells' classes.
         fk = getattr(self.formset, "fk", None)
         names = [name for name in flatten_fieldsets(self.fieldsets) if not fk or fk.name != name]
+        cells = [(name, f"field-{conditional_escape(name)}" if name else "") for name in names]
         forms = self.admin_forms
         html = []
         for index, admin_form in enumerate(forms):
@@ -103,24 +105,21 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
                     )
                 )
             original = admin_form.original
-            html.append(
-                format_html(
-                    '<tr class="form-row{}{}" id="{}-{}"><td class="original">',
-                    " has_original" if original else "",
-                    " empty-form" if empty else "",
-                    prefix,
-                    "empty" if empty else index,
-                )
-            )
+            html += [
+                '<tr class="form-row ',
+                "has_original" if original else "",
+                " empty-form" if empty else "",
+                f'" id="{prefix}-{"empty" if empty else index}"><td class="original">',
+            ]
             if original:
-                html.append(format_html("<p>{}</p>", original))
+                html.append(f"<p>{conditional_escape(original)}</p>")
             if admin_form.needs_explicit_pk_field():
                 html.append(str(admin_form.pk_field().field))
             if admin_form.fk_field():
                 html.append(str(admin_form.fk_field().field))
             html.append("</td>")
             readonly = admin_form.readonly_fields  # all of them for a viewer's rows
-            html.extend(self._cell(form, name, name in readonly) for name in names)
+            html.extend(self._cell(form, name, css, name in readonly) for name, css in cells)
             deletion = self.can_delete and original
             html.append('<td class="delete">')
             if deletion:
@@ -128,10 +127,10 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
             html.append("</td></tr>")
         return mark_safe("".join(html))
 
-    def _cell(self, form, name: str, readonly: bool) -> str:
+    def _cell(self, form, name: str, css: str, readonly: bool) -> str:
         if readonly:
             field = helpers.AdminReadonlyField(form, name, False, model_admin=self.opts)
-            name, hidden = field.field["name"], field.field["is_hidden"]
+            hidden = field.field["is_hidden"]
             content = format_html("<p>{}</p>", field.contents())
         else:
             bound = form[name]
@@ -139,8 +138,15 @@ class SectionAdminFormSet(helpers.InlineAdminFormSet):
             content = str(bound)
             if _has_errors(form, [name]):
                 content = bound.errors.as_ul() + content
-        css = f"field-{conditional_escape(name)}" if name else ""
         return f'<td class="{css}{" hidden" if hidden else ""}">{content}</td>'
+
+
+def _hidden(form) -> str:
+    """A form of hidden fields alone (a formset's management form), as Django's `div.html`
+    writes it when it has no errors: the fields one after the other."""
+    if form.errors:
+        return str(form)
+    return "".join(map(str, form.hidden_fields()))
 
 
 def _heading(field: dict) -> str:

@@ -4,7 +4,7 @@ from django import forms
 from django.forms import renderers
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from markupsafe import escape
 
@@ -63,7 +63,7 @@ class BoundField(forms.BoundField):
         value = self.value()
         if type(widget).get_context is CHECKBOX_CONTEXT and widget.check_test(value):
             extra["checked"] = True
-        return mark_safe(
+        return SafeString(  # mark_safe's, without its check for lazy text
             write(
                 {
                     "type": getattr(widget, "input_type", None),
@@ -173,7 +173,15 @@ def _textarea(widget: dict) -> str:
     return f'<textarea name="{_escape(widget["name"])}"{attrs}>\n{value}</textarea>'
 
 
-WRITERS = dict.fromkeys(INPUTS, _input) | {TEXTAREA: _textarea}
+def _admin_date(widget: dict) -> str:
+    """`admin/widgets/date.html`, the admin's date input in a paragraph for its calendar."""
+    return f'<p class="date">\n  {_input(widget)}\n\n\n</p>'
+
+
+WRITERS = dict.fromkeys(INPUTS, _input) | {
+    TEXTAREA: _textarea,
+    "admin/widgets/date.html": _admin_date,
+}
 
 
 def _label(context: dict) -> str:

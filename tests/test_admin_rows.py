@@ -22,7 +22,7 @@ def markup(html: str) -> str:
     return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html))
 
 
-@pytest.mark.parametrize("case", ["read", "refused save", "viewer"])
+@pytest.mark.parametrize("case", ["read", "refused save", "viewer", "tampered"])
 def test_a_section_s_rows_are_those_of_the_admin_s_tabular_template(
     admin_client, request, stored_samples, case
 ):
@@ -35,6 +35,12 @@ def test_a_section_s_rows_are_those_of_the_admin_s_tabular_template(
         data = form_data(page) | {"budget_lines-0-prior": "열", "cost_items-1-name": ""}
         page = admin_client.post(change_url(year), data)
         assert page.status_code == 200
+    if case == "tampered":  # a management form with errors of its own
+        data = form_data(page) | {"budget_lines-INITIAL_FORMS": "셋"}
+        page = admin_client.post(change_url(year), data)
+        assert page.status_code == 200
+        management = page.context["inline_admin_formsets"][1].formset.management_form
+        assert management.errors
     sections = [
         section
         for section in page.context["inline_admin_formsets"]
@@ -56,7 +62,8 @@ def test_a_section_s_rows_are_those_of_the_admin_s_tabular_template(
     assert ("help-tooltip" in written[sections[0].formset.prefix]) == (case != "viewer")
     assert "last-related" in written[sections[9].formset.prefix]
     errors = {prefix for prefix, html in written.items() if "errorlist" in html}
-    assert errors == ({"budget_lines", "cost_items"} if posted else set())
+    expected = {"refused save": {"budget_lines", "cost_items"}, "tampered": {"budget_lines"}}
+    assert errors == expected.get(case, set())
 
 
 # Django's own fieldset.html, which templates/admin/includes/fieldset.html stands in for.
