@@ -19,7 +19,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,7 +36,6 @@ from .documents import export_document, related_name, row_limit, stored_document
 from .filters import search_problem
 from .forms import SectionForm
 from .models import (
-    SECTION_RELATIONS,
     Activity,
     BudgetLine,
     Contract,
@@ -52,6 +50,7 @@ from .models import (
     ProgramYear,
     ScheduleStep,
     Settlement,
+    read_sections,
 )
 from .widgets import AmountField, AmountInput
 
@@ -489,7 +488,7 @@ class ProgramYearAdmin(DepartmentScopedAdmin):
     def get_formsets_with_inlines(self, request, obj=None):
         if obj is not None:
             # One query a section for the inlines (SectionFormSet) and the findings alike.
-            prefetch_related_objects([obj], *SECTION_RELATIONS)
+            read_sections(obj)
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             if self._shown(request, obj, formset.get_default_prefix()):
                 yield formset, inline

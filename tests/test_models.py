@@ -3,8 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 
 from programs.models import (
+    SECTION_RELATIONS,
     BudgetLine,
     Contract,
     Department,
@@ -13,6 +15,7 @@ from programs.models import (
     ProgramYear,
     ScheduleStep,
     Settlement,
+    read_sections,
 )
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +124,29 @@ def test_settlement_budget_change_may_be_negative(year):
     settlement.full_clean()
     settlement.save()
     assert Settlement.objects.get().budget_change == -20000
+
+
+def test_a_year_s_sections_are_read_as_prefetching_reads_them(
+    stored_samples, django_assert_num_queries
+):
+    for stored in stored_samples:
+        prefetched = ProgramYear.objects.get(pk=stored.pk)
+        prefetch_related_objects([prefetched], *SECTION_RELATIONS)
+        for _attempt in range(2):  # the queries built, then reused
+            year = ProgramYear.objects.get(pk=stored.pk)
+            with django_assert_num_queries(len(SECTION_RELATIONS)):
+                read_sections(year)
+            with django_assert_num_queries(0):  # each row's year is the year itself
+                for name in SECTION_RELATIONS:
+                    rows = list(getattr(year, name).all())
+                    expected = list(getattr(prefetched, name).all())
+                    assert [vars_of(row) for row in rows] == [vars_of(row) for row in expected]
+                    assert all(row.program_year is year for row in rows), name
+        assert sum(len(getattr(year, name).all()) for name in SECTION_RELATIONS) > 20
+
+
+def vars_of(row) -> dict:
+    """A row's stored values (its fields, its type)."""
+    return {"type": type(row)} | {
+        field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields
+    }
