@@ -133,11 +133,12 @@ class SectionFormSet(forms.BaseInlineFormSet):
         return super().empty_form
 
 
-# A section's formset class for each set of permissions (Section.get_formset).
+# A section's formset class for each language and set of permissions
+# (BaseSectionInline.get_formset).
 FORMSETS: dict[tuple, type[SectionFormSet]] = {}
 
 
-class Section:
+class BaseSectionInline:
     """What the inlines of a year's sections share."""
 
     form = SectionForm
@@ -179,7 +180,7 @@ class Section:
         return FORMSETS[key]
 
 
-class SectionInline(Section, admin.TabularInline):
+class SectionInline(BaseSectionInline, admin.TabularInline):
     template = "admin/programs/section_tabular.html"  # its rows: programs.admin_rows
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -295,7 +296,7 @@ class ExpectedEffectInline(SectionInline):
     fields = ("position", "text")
 
 
-class SettlementInline(Section, admin.StackedInline):
+class SettlementInline(BaseSectionInline, admin.StackedInline):
     model = Settlement
     verbose_name_plural = _("5. 최근 3년 결산 현황")
     fields = (

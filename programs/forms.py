@@ -261,6 +261,8 @@ def _copy(field: forms.Field, memo: dict) -> forms.Field:
 
 
 class FastCopyMetaclass(forms.models.ModelFormMetaclass):
+    """Model forms whose fields are `Fields`, and so the admin's subclasses of them."""
+
     def __new__(mcs, name, bases, attrs):
         new_class = super().__new__(mcs, name, bases, attrs)
         new_class.base_fields = Fields(new_class.base_fields)

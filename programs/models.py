@@ -843,6 +843,7 @@ def read_sections(year: ProgramYear) -> None:
     cache = year.__dict__.setdefault("_prefetched_objects_cache", {})
     database = year._state.db
     for name in SECTION_RELATIONS:
+        cache.pop(name, None)  # read again, not taken from what was read before
         manager = getattr(year, name)
         key = (database, manager.model)
         if key not in SECTION_SQL:
@@ -855,7 +856,7 @@ def read_sections(year: ProgramYear) -> None:
             setattr(row, manager.field.name, year)
         rows_read = manager.get_queryset()
         rows_read._result_cache, rows_read._prefetch_done = rows, True
-        cache[manager.field.remote_field.cache_name] = rows_read
+        cache[name] = rows_read
 
 
 # A section's query of a year's rows, for each database (read_sections).
