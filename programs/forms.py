@@ -4,6 +4,7 @@ from django import forms
 from django.forms import renderers
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from markupsafe import escape
@@ -109,12 +110,12 @@ class FormRenderer(renderers.Jinja2):
         # Django's error-list templates render nothing for no errors.
         if template_name.startswith("django/forms/errors/") and not context.get("errors"):
             return ""
-        # Inputs and text areas, most of a change page's widgets, written as their templates
-        # write them without a template's context and lookups for each.
-        if template_name in INPUTS:
-            return _input(context["widget"])
-        if template_name == TEXTAREA:
-            return _textarea(context["widget"])
+        # Inputs, text areas and the admin's date inputs, most of a change page's widgets,
+        # written as their templates write them without a template's context and lookups for
+        # each (the same writers as BoundField's).
+        write = WRITERS.get(template_name)
+        if write is not None:
+            return write(context["widget"])
         if template_name == LABEL:  # each field of a fieldset (programs.admin_rows)
             return _label(context)
         return super().render(template_name, context, request)
@@ -148,22 +149,27 @@ def _escape(value) -> str:
 ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&#34;"), ("'", "&#39;"))
 
 
-def _attrs(attrs: dict) -> str:
+def _django_escape(value) -> str:
+    """The Django engine's escaping: as Jinja2's, but quotes written `&quot;` and `&#x27;`."""
+    return str(conditional_escape(value))
+
+
+def _attrs(attrs: dict, escape=_escape) -> str:
     """`django/forms/widgets/attrs.html`: `False` leaves the attribute out, `True` names it."""
     html = []
     for name, value in attrs.items():
         if value is True:
-            html.append(f" {_escape(name)}")
+            html.append(f" {escape(name)}")
         elif value is not False:
-            html.append(f' {_escape(name)}="{_escape(value)}"')
+            html.append(f' {escape(name)}="{escape(value)}"')
     return "".join(html)
 
 
-def _input(widget: dict) -> str:
-    value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
+def _input(widget: dict, escape=_escape) -> str:
+    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
     return (
-        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}'
-        f"{_attrs(widget['attrs'])}>"
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
+        f"{_attrs(widget['attrs'], escape)}>"
     )
 
 
@@ -174,8 +180,9 @@ def _textarea(widget: dict) -> str:
 
 
 def _admin_date(widget: dict) -> str:
-    """`admin/widgets/date.html`, the admin's date input in a paragraph for its calendar."""
-    return f'<p class="date">\n  {_input(widget)}\n\n\n</p>'
+    """`admin/widgets/date.html`, the admin's date input in a paragraph for its calendar: a
+    template of the Django engine, so its escaping."""
+    return f'<p class="date">\n  {_input(widget, _django_escape)}\n\n\n</p>'
 
 
 WRITERS = dict.fromkeys(INPUTS, _input) | {

@@ -2,6 +2,7 @@
 
 import pytest
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 from django.forms.renderers import Jinja2, get_default_renderer
 from django.forms.utils import ErrorList
 from django.template.backends.django import Template as DjangoTemplate
@@ -9,7 +10,7 @@ from django.template.backends.jinja2 import Template as Jinja2Template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from programs.forms import INPUTS, LABEL, TEXTAREA, BoundField, DocumentUploadForm
+from programs.forms import LABEL, WRITERS, BoundField, DocumentUploadForm
 
 from .test_admin import form_data
 
@@ -60,6 +61,7 @@ def test_change_page_renders_the_widgets_of_both_engines(admin_client, stored_sa
         forms.CheckboxInput(),
         forms.DateInput(),
         forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        AdminDateWidget(),  # its template the Django engine's (the renderer's get_template)
     ],
     ids=lambda widget: type(widget).__name__,
 )
@@ -70,7 +72,7 @@ def test_inputs_and_text_areas_are_written_as_their_templates_write_them(widget,
     renderer = get_default_renderer()
     context = widget.get_context("budget_lines-0-prior", value, {"id": "id_x"})
     written = renderer.render(widget.template_name, context)
-    assert widget.template_name in INPUTS | {TEXTAREA}
+    assert widget.template_name in WRITERS
     assert written == Jinja2.render(renderer, widget.template_name, context)
 
 
@@ -104,7 +106,7 @@ def assert_widgets_as_django_writes_them(page) -> int:
     for bound in every_bound_field(page.context):
         assert isinstance(bound, BoundField)
         assert bound.as_widget() == forms.BoundField.as_widget(bound), bound.html_name
-        written += bound.field.widget.template_name in INPUTS | {TEXTAREA}
+        written += bound.field.widget.template_name in WRITERS
     return written
 
 
