@@ -52,10 +52,16 @@ def user_client(client, django_user_model):
 
 
 @pytest.fixture
-def viewer_client(client, django_user_model):
-    """Signed in as a staff member with the viewer role: reads everything, changes nothing."""
-    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
-    roles.assign(viewer, roles.VIEWER)
+def viewer(django_user_model):
+    """A staff member with the viewer role: reads everything, changes nothing."""
+    user = django_user_model.objects.create_user("viewer", is_staff=True)
+    roles.assign(user, roles.VIEWER)
+    return user
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    """Signed in as `viewer`."""
     client.force_login(viewer)
     return client
 

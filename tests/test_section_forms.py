@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 
-from programs import roles
 from programs.forms import Fields
 from programs.models import ProgramYear
 
@@ -67,11 +66,9 @@ def test_a_field_of_a_widget_django_copies_otherwise_is_copied_by_django():
 
 
 def test_a_section_s_formset_class_is_built_once_for_each_set_of_permissions(
-    admin_user, django_user_model, stored_samples
+    admin_user, viewer, django_user_model, stored_samples
 ):
     year = stored_samples[0]
-    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
-    roles.assign(viewer, roles.VIEWER)
     first, again = formsets(admin_user, year), formsets(admin_user, year)
     viewers = formsets(viewer, year)
     # may add and change, not delete: one permission apart from the superuser
